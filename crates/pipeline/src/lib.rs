@@ -1,0 +1,247 @@
+//! The streaming runtime: the only code that knows about threads and
+//! channels.
+//!
+//! ```text
+//!  reader thread ──INPUT_QUEUE──▶ rayon workers ──RESULT_QUEUE──▶ writer (caller's thread)
+//!  (I/O, framing)   (bounded)     (decode + stages)  (bounded)     (reorder, sinks)
+//!        ▲                                                              │
+//!        └──────────────── InFlight window: released once written ──────┘
+//! ```
+//!
+//! The reader never runs more than [`MAX_DOCS_IN_FLIGHT`] documents or
+//! [`MAX_BYTES_IN_FLIGHT`] bytes ahead of the writer, so memory stays flat
+//! however large the corpus, and the writer's reorder buffer is bounded by
+//! the same window. Output order is input order whatever the thread count.
+
+mod window;
+
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{bounded, select, Receiver, Sender};
+use document::{DocError, Stage};
+use reader::RawDoc;
+use sinks::{Outcome, Sink, SinkError};
+
+use window::InFlight;
+
+/// Raw documents waiting for a worker. When full, the reader blocks: every
+/// worker is busy and enough work is queued to keep them so.
+pub const INPUT_QUEUE_CAP: usize = 256;
+
+/// Finished documents waiting for the writer. When full, workers block: the
+/// writer (or the disk behind it) is the bottleneck.
+pub const RESULT_QUEUE_CAP: usize = 256;
+
+/// Documents read but not yet written, wherever they are (queued, in a
+/// worker, or in the writer's reorder buffer). When reached, the reader
+/// blocks until the writer catches up; one slow document therefore stalls
+/// reading instead of growing the reorder buffer without end.
+pub const MAX_DOCS_IN_FLIGHT: usize = 2048;
+
+/// Input bytes read but not yet written. Bounds memory when documents are
+/// large; the reader blocks when a new document would exceed it (a single
+/// document larger than this still passes, alone).
+pub const MAX_BYTES_IN_FLIGHT: usize = 64 * 1024 * 1024;
+
+/// The stages a normal run applies, in order.
+pub fn default_stages() -> Vec<Box<dyn Stage>> {
+    vec![
+        Box::new(segmenter::Segmenter::new()),
+        Box::new(tagger::Tagger::new()),
+        Box::new(quotes::QuoteAttributor::new()),
+    ]
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Summary {
+    /// Documents written (results and errors).
+    pub n_docs: u64,
+    /// Documents written as error records.
+    pub n_errors: u64,
+    /// Input bytes of all documents.
+    pub n_bytes: u64,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Input megabytes (10^6 bytes) per second of wall time.
+    pub fn mb_per_s(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.n_bytes as f64 / 1e6 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Runs `stages` over every document of `docs` on `threads` worker threads
+/// and writes each outcome to `sink` in input order. `on_written` sees every
+/// outcome after it was written (for progress reporting).
+///
+/// A failure or panic in one document becomes that document's error record;
+/// only a sink error stops the run.
+pub fn run<I>(
+    docs: I,
+    stages: &[Box<dyn Stage>],
+    sink: &mut dyn Sink,
+    threads: usize,
+    on_written: &mut dyn FnMut(&Outcome),
+) -> Result<Summary, SinkError>
+where
+    I: Iterator<Item = RawDoc> + Send + 'static,
+{
+    let started = Instant::now();
+    let threads = threads.max(1);
+    let window = Arc::new(InFlight::new(MAX_DOCS_IN_FLIGHT, MAX_BYTES_IN_FLIGHT));
+    let (input_tx, input_rx) = bounded::<(u64, RawDoc)>(INPUT_QUEUE_CAP);
+    let (result_tx, result_rx) = bounded::<(u64, usize, Outcome)>(RESULT_QUEUE_CAP);
+    // Never sent on: dropped by the writer when it stops, which wakes workers
+    // waiting for input from a reader that is stuck in a blocking read.
+    let (stop_tx, stop_rx) = bounded::<()>(0);
+
+    // Detached, not scoped: it may sit in a blocking read of stdin, and a
+    // failed run must be able to return without waiting for that read.
+    let reader_window = Arc::clone(&window);
+    std::thread::Builder::new()
+        .name("reader".into())
+        .spawn(move || read_loop(docs, &input_tx, &reader_window))
+        .expect("spawn reader thread");
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("worker-{i}"))
+        .build()
+        .expect("build worker pool");
+
+    let pool = &pool;
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            pool.scope(|workers| {
+                for _ in 0..threads {
+                    let input_rx = input_rx.clone();
+                    let result_tx = result_tx.clone();
+                    let stop_rx = stop_rx.clone();
+                    workers.spawn(move |_| work_loop(&input_rx, &result_tx, &stop_rx, stages));
+                }
+            });
+            // Dropping the last result sender ends the writer's loop.
+            drop(result_tx);
+        });
+        let written = write_loop(result_rx, sink, &window, on_written);
+        // Whatever happened, let the reader and the workers go.
+        window.close();
+        drop(stop_tx);
+        written.map(|mut summary| {
+            summary.elapsed = started.elapsed();
+            summary
+        })
+    })
+}
+
+fn read_loop<I: Iterator<Item = RawDoc>>(
+    docs: I,
+    input_tx: &Sender<(u64, RawDoc)>,
+    window: &InFlight,
+) {
+    for (seq, raw) in (0u64..).zip(docs) {
+        if !window.acquire(raw.len()) || input_tx.send((seq, raw)).is_err() {
+            return; // the writer stopped
+        }
+    }
+}
+
+fn work_loop(
+    input_rx: &Receiver<(u64, RawDoc)>,
+    result_tx: &Sender<(u64, usize, Outcome)>,
+    stop_rx: &Receiver<()>,
+    stages: &[Box<dyn Stage>],
+) {
+    loop {
+        let (seq, raw) = select! {
+            recv(input_rx) -> msg => match msg {
+                Ok(msg) => msg,
+                Err(_) => return, // the reader is done
+            },
+            recv(stop_rx) -> _ => return, // the writer stopped
+        };
+        let n_bytes = raw.len();
+        let outcome = process(raw, stages);
+        if result_tx.send((seq, n_bytes, outcome)).is_err() {
+            return; // the writer stopped
+        }
+    }
+}
+
+/// Decodes one document and runs every stage on it; a stage's error or
+/// panic becomes the document's error record.
+pub fn process(raw: RawDoc, stages: &[Box<dyn Stage>]) -> Outcome {
+    let mut ident = (raw.id.clone(), raw.source.clone());
+    let mut stage_name = "reader";
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut doc = reader::decode(raw)?;
+        ident.0.clone_from(&doc.id);
+        for stage in stages {
+            stage_name = stage.name();
+            stage.process(&mut doc).map_err(|err| DocError {
+                id: doc.id.clone(),
+                source: doc.source.clone(),
+                kind: "stage_failed".into(),
+                message: format!("{} failed: {err}", stage.name()),
+            })?;
+        }
+        Ok(doc)
+    }));
+    result.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        tracing::error!(id = %ident.0, stage = stage_name, "panic: {what}");
+        Err(DocError {
+            id: ident.0,
+            source: ident.1,
+            kind: "panic".into(),
+            message: format!("internal error in stage {stage_name}: {what}"),
+        })
+    })
+}
+
+fn write_loop(
+    result_rx: Receiver<(u64, usize, Outcome)>,
+    sink: &mut dyn Sink,
+    window: &InFlight,
+    on_written: &mut dyn FnMut(&Outcome),
+) -> Result<Summary, SinkError> {
+    let mut summary = Summary::default();
+    // Outcomes that finished before an earlier document; bounded by the
+    // in-flight window.
+    let mut reorder: BTreeMap<u64, (usize, Outcome)> = BTreeMap::new();
+    let mut next_seq = 0u64;
+    for (seq, n_bytes, outcome) in &result_rx {
+        reorder.insert(seq, (n_bytes, outcome));
+        while let Some((n_bytes, outcome)) = reorder.remove(&next_seq) {
+            sink.write(&outcome)?;
+            window.release(n_bytes);
+            next_seq += 1;
+            summary.n_docs += 1;
+            summary.n_bytes += n_bytes as u64;
+            summary.n_errors += u64::from(outcome.is_err());
+            on_written(&outcome);
+        }
+        if result_rx.is_empty() {
+            // Nothing else is ready: hand what we have to the reader of our
+            // output (this is what makes stdin-to-stdout streaming work).
+            sink.flush()?;
+        }
+    }
+    debug_assert!(reorder.is_empty(), "every sequence number arrives");
+    sink.finish()?;
+    Ok(summary)
+}

@@ -1,0 +1,173 @@
+//! The `pipeline` command: CLI and glue only.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use sinks::{JsonlSink, Outcome, RecordOptions, Sink};
+
+/// Exit code: every document was processed.
+const EXIT_OK: u8 = 0;
+/// Exit code: the run completed, but some documents became error records.
+const EXIT_SOME_FAILED: u8 = 1;
+/// Exit code: usage error, or nothing could run (missing input, unwritable output).
+const EXIT_FATAL: u8 = 2;
+
+/// Turns news articles into sentences, named entities and attributed quotes,
+/// one JSON record per article.
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    after_help = "Exit codes: 0 all documents processed; 1 some documents became error records; \
+                  2 usage error or nothing could run (missing input, unwritable output)."
+)]
+struct Args {
+    /// Files or directories to read (directories recursively, in path order):
+    /// .txt (one article), .jsonl (one {"id"?,"title"?,"text"} per line), either
+    /// optionally .gz; `-` reads JSONL from stdin as a stream.
+    #[arg(short, long, value_name = "PATH", num_args = 1.., required = true)]
+    input: Vec<PathBuf>,
+
+    /// Write JSONL here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Also write each sentence's tokens (`"tokens": [[start, end], ...]`).
+    #[arg(long)]
+    tokens: bool,
+
+    /// Worker threads [default: all cores]. Output is the same for any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+
+    /// Documents larger than this many bytes become `too_large` error records.
+    #[arg(long, value_name = "BYTES", default_value_t = reader::DEFAULT_MAX_DOC_BYTES)]
+    max_doc_bytes: usize,
+
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+
+    /// Only errors on stderr: no summary, no progress.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging(&args);
+    match run(&args) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+fn init_logging(args: &Args) {
+    let default = match (args.quiet, args.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn run(args: &Args) -> anyhow::Result<u8> {
+    let inputs = reader::resolve(&args.input)?;
+    let n_inputs = inputs.len();
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    tracing::info!(n_inputs, threads, "starting");
+    let docs = reader::Reader::new(inputs, args.max_doc_bytes);
+    let stages = pipeline::default_stages();
+
+    let options = RecordOptions {
+        tokens: args.tokens,
+    };
+    let mut sink: Box<dyn Sink> = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create output file {}", path.display()))?;
+            Box::new(JsonlSink::with_target(file, path.display().to_string()).with_options(options))
+        }
+        None => Box::new(
+            JsonlSink::with_target(std::io::stdout().lock(), "stdout").with_options(options),
+        ),
+    };
+
+    let show_progress = !args.quiet && n_inputs > 1 && std::io::stderr().is_terminal();
+    let mut progress = Progress::new(show_progress);
+    let result = pipeline::run(docs, &stages, sink.as_mut(), threads, &mut |o| {
+        progress.tick(o)
+    });
+    progress.finish();
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(err) if err.is_broken_pipe() => return Ok(EXIT_OK), // e.g. `| head`
+        Err(err) => return Err(err.into()),
+    };
+    if !args.quiet {
+        eprintln!(
+            "{} documents, {} errors, {:.1} MB in {:.2} s ({:.1} MB/s)",
+            summary.n_docs,
+            summary.n_errors,
+            summary.n_bytes as f64 / 1e6,
+            summary.elapsed.as_secs_f64(),
+            summary.mb_per_s()
+        );
+    }
+    Ok(if summary.n_errors > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// A progress line on stderr, only when it is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Self {
+        let bar = enabled.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos} documents ({per_sec}), {msg} [{elapsed}]",
+                )
+                .expect("valid progress template"),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn tick(&mut self, outcome: &Outcome) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            if let Err(err) = outcome {
+                bar.set_message(format!("last error: {}", err.kind));
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! A counting gate between the reader and the writer.
+
+use std::sync::{Condvar, Mutex, PoisonError};
+
+/// Counts documents and bytes between being read and being written.
+#[derive(Debug)]
+pub(crate) struct InFlight {
+    state: Mutex<State>,
+    freed: Condvar,
+    max_docs: usize,
+    max_bytes: usize,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    docs: usize,
+    bytes: usize,
+    closed: bool,
+}
+
+impl InFlight {
+    pub(crate) fn new(max_docs: usize, max_bytes: usize) -> Self {
+        InFlight {
+            state: Mutex::new(State::default()),
+            freed: Condvar::new(),
+            max_docs,
+            max_bytes,
+        }
+    }
+
+    /// Waits for room for one more document of `bytes` bytes; false once the
+    /// window is closed. A document alone in the window always fits.
+    pub(crate) fn acquire(&self, bytes: usize) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if state.closed {
+                return false;
+            }
+            let fits = state.docs == 0
+                || (state.docs < self.max_docs && state.bytes + bytes <= self.max_bytes);
+            if fits {
+                state.docs += 1;
+                state.bytes += bytes;
+                return true;
+            }
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// One document of `bytes` bytes was written.
+    pub(crate) fn release(&self, bytes: usize) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.docs -= 1;
+        state.bytes -= bytes;
+        drop(state);
+        self.freed.notify_one();
+    }
+
+    /// Stops the reader: every current and future `acquire` returns false.
+    pub(crate) fn close(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .closed = true;
+        self.freed.notify_all();
+    }
+}

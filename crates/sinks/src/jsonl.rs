@@ -1,0 +1,67 @@
+use std::io::{BufWriter, Write};
+
+use crate::record::{record_with, RecordOptions};
+use crate::{Outcome, Sink, SinkError};
+
+/// Output buffer size; the pipeline flushes whenever it runs out of ready
+/// documents, so this only bounds latency under full load.
+const BUFFER_BYTES: usize = 256 * 1024;
+
+/// The JSONL contract: one JSON object per line per input document.
+#[derive(Debug)]
+pub struct JsonlSink<W: Write> {
+    out: BufWriter<W>,
+    target: String,
+    options: RecordOptions,
+    line: Vec<u8>,
+}
+
+impl<W: Write> JsonlSink<W> {
+    /// Writes to `out`.
+    pub fn new(out: W) -> Self {
+        Self::with_target(out, "output")
+    }
+
+    /// Writes to `out`, naming it `target` in error messages.
+    pub fn with_target(out: W, target: impl Into<String>) -> Self {
+        JsonlSink {
+            out: BufWriter::with_capacity(BUFFER_BYTES, out),
+            target: target.into(),
+            options: RecordOptions::default(),
+            line: Vec::with_capacity(16 * 1024),
+        }
+    }
+
+    /// Includes the extra fields chosen by `options` in every record.
+    pub fn with_options(mut self, options: RecordOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    fn io(&self, source: std::io::Error) -> SinkError {
+        SinkError::Io {
+            target: self.target.clone(),
+            source,
+        }
+    }
+}
+
+impl<W: Write> Sink for JsonlSink<W> {
+    fn write(&mut self, outcome: &Outcome) -> Result<(), SinkError> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, &record_with(outcome, self.options))
+            .map_err(|e| self.io(e.into()))?;
+        self.line.push(b'\n');
+        let result = self.out.write_all(&self.line);
+        result.map_err(|e| self.io(e))
+    }
+
+    fn flush(&mut self) -> Result<(), SinkError> {
+        let result = self.out.flush();
+        result.map_err(|e| self.io(e))
+    }
+
+    fn finish(&mut self) -> Result<(), SinkError> {
+        self.flush()
+    }
+}

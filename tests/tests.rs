@@ -1,0 +1,6 @@
+//! End-to-end tests: the real `pipeline` binary on fixtures in `tests/data/`
+//! (never on ../shared data). One module per theme.
+
+mod util;
+
+mod cli;

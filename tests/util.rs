@@ -1,0 +1,30 @@
+//! Helpers for running the `pipeline` binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+/// The `pipeline` binary cargo built for these tests.
+pub fn pipeline() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipeline"));
+    cmd.current_dir(root()).stdin(Stdio::null());
+    cmd
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture under `tests/data/`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests").join("data").join(name)
+}
+
+/// Output lines of a run, parsed.
+pub fn records(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(output.stdout.clone())
+        .expect("output is UTF-8")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
+        .collect()
+}
