@@ -1,0 +1,1129 @@
+//! Finding attributions: reporting cues, their speakers and their content.
+//!
+//! Three passes over the scan:
+//! 1. direct quotes (top-level quoted spans that stand on their own) get the
+//!    attribution right after them (`"...," he said`), or right before them
+//!    (`Lavrov asserted, "..."`); split quotes become parts;
+//! 2. quotes without a cue join or inherit from the adjacent attributed quote
+//!    of their paragraph run (continuations, multi-paragraph quotes);
+//! 3. every cue not used yet gives an indirect or mixed attribution: its
+//!    subject is the speaker, and the clause it governs (after it, or before
+//!    it when the cue follows a comma) is the content.
+
+use document::QuoteKind;
+
+use crate::lexicon::{class, CueTag, Lexicon};
+use crate::marks::Quoted;
+use crate::scan::{Kind, Mark, Scan, Tok};
+
+/// A half-open token range.
+pub(crate) type Range = (u32, u32);
+
+/// One attribution, in tokens.
+#[derive(Debug, Clone)]
+pub(crate) struct Attr {
+    /// Direct, mixed or indirect.
+    pub kind: QuoteKind,
+    /// Content pieces, as token ranges, in order.
+    pub parts: Vec<Range>,
+    /// The cue's tokens.
+    pub cue: Option<Range>,
+    /// The speaker's tokens, as written.
+    pub speaker: Option<Range>,
+    /// The attribution the speaker was inherited from, if it was.
+    pub inherited_from: Option<usize>,
+    /// Sentence of the cue (or of the content when there is no cue).
+    pub sent: u32,
+}
+
+/// What one cue token starts.
+#[derive(Debug, Clone, Copy)]
+struct CueHit {
+    /// Tokens of the cue (several for `according to`).
+    range: Range,
+    /// Index into the lexicon's cues.
+    id: u16,
+}
+
+/// Words after which a cue is not a finite reporting verb (`to say`).
+fn blocks_cue(tok: &Tok, text: &str) -> bool {
+    tok.is(class::DET) && !tok.is(class::PRON_OBJ) || tok.is_word() && eq_lower(tok, text, "to")
+}
+
+#[inline]
+fn eq_lower(tok: &Tok, text: &str, word: &str) -> bool {
+    let w = &text[tok.start as usize..tok.end as usize];
+    w.len() == word.len() && w.eq_ignore_ascii_case(word)
+}
+
+/// The attribution finder for one document.
+pub(crate) struct Finder<'a> {
+    text: &'a str,
+    scan: &'a Scan,
+    lex: &'a Lexicon,
+    quotes: &'a [Quoted],
+    /// For every token: index+1 of the top-level quote holding it (marks
+    /// included), 0 if none.
+    in_quote: Vec<u32>,
+    /// For every token: whether it was used as a cue.
+    used: Vec<bool>,
+    /// Per quote: the attribution it belongs to.
+    quote_attr: Vec<Option<usize>>,
+    /// The attributions found.
+    pub attrs: Vec<Attr>,
+}
+
+impl<'a> Finder<'a> {
+    pub fn new(text: &'a str, scan: &'a Scan, lex: &'a Lexicon, quotes: &'a [Quoted]) -> Self {
+        let mut in_quote = vec![0u32; scan.toks.len()];
+        for (qi, q) in quotes.iter().enumerate() {
+            let from = q.open.unwrap_or(q.inner_start);
+            let to = q.close.map_or(q.inner_end, |c| c + 1);
+            for slot in &mut in_quote[from as usize..to as usize] {
+                *slot = qi as u32 + 1;
+            }
+        }
+        Finder {
+            text,
+            scan,
+            lex,
+            quotes,
+            in_quote,
+            used: vec![false; scan.toks.len()],
+            quote_attr: vec![None; quotes.len()],
+            attrs: Vec::new(),
+        }
+    }
+
+    /// Runs the three passes.
+    pub fn run(&mut self) {
+        self.direct_pass();
+        self.floating_pass();
+        self.indirect_pass();
+        self.attrs
+            .sort_by_key(|a| a.parts.first().map_or(0, |p| p.0));
+    }
+
+    #[inline]
+    fn tok(&self, i: u32) -> &Tok {
+        &self.scan.toks[i as usize]
+    }
+
+    fn sent_range(&self, s: u32) -> Range {
+        let sent = &self.scan.sents[s as usize];
+        (sent.start, sent.end)
+    }
+
+    fn unit_range(&self, u: u32) -> Range {
+        let unit = &self.scan.units[u as usize];
+        (unit.start, unit.end)
+    }
+
+    /// The cue starting at token `i`, if it is one.
+    fn cue_at(&self, i: u32, hi: u32) -> Option<CueHit> {
+        let tok = self.tok(i);
+        if !tok.is(class::CUE) || tok.kind != Kind::Word {
+            return None;
+        }
+        let entry = self.lex.entry(tok.entry);
+        let mut best: Option<CueHit> = None;
+        for &id in &entry.cues {
+            let cue = &self.lex.cues[id as usize];
+            let n = cue.rest.len() as u32;
+            if n > 0 && i + n > hi {
+                continue;
+            }
+            let matches = cue
+                .rest
+                .iter()
+                .enumerate()
+                .all(|(k, w)| eq_lower(self.tok(i + 1 + k as u32), self.text, w));
+            if matches && best.map_or(true, |b| b.range.1 - b.range.0 < n + 1) {
+                best = Some(CueHit {
+                    range: (i, i + 1 + n),
+                    id,
+                });
+            }
+        }
+        best
+    }
+
+    /// Skips adverbs, auxiliaries, negation and short time adjuncts leftwards
+    /// from `j` (exclusive), not below `lo`.
+    fn skip_left_modifiers(&self, mut j: u32, lo: u32) -> u32 {
+        while j > lo {
+            let t = self.tok(j - 1);
+            if t.is_word()
+                && t.is(class::ADV | class::AUX | class::NEG)
+                && !t.is(class::PRON_SUBJ)
+                && !t.cap
+            {
+                j -= 1;
+                continue;
+            }
+            // `on Thursday`, `last week`, `in July`
+            if t.is(class::TIME) && !t.is(class::DET) && (t.cap || !t.is(class::ADV)) {
+                let mut k = j - 1;
+                while k > lo && {
+                    let p = self.tok(k - 1);
+                    p.is(class::TIME) || p.kind == Kind::Number || p.is(class::DET)
+                } {
+                    k -= 1;
+                }
+                if k > lo && self.tok(k - 1).is(class::PREP) {
+                    k -= 1;
+                }
+                if k < j - 1 || self.tok(j - 1).is(class::TIME) {
+                    j = k;
+                    continue;
+                }
+            }
+            if t.is_punct(')') {
+                if let Some(open) = (lo..j - 1).rev().find(|&k| self.tok(k).is_punct('(')) {
+                    j = open;
+                    continue;
+                }
+            }
+            break;
+        }
+        j
+    }
+
+    /// The subject NP ending right before the cue at `cue` (after adverbs,
+    /// auxiliaries, a parenthesis or an appositive), not starting before
+    /// `lo`.
+    fn subject_left(&self, cue: u32, lo: u32) -> Option<Range> {
+        let j = self.skip_left_modifiers(cue, lo);
+        if j == lo {
+            return None;
+        }
+        // `Stoltenberg, who led the party, said`: skip the appositive.
+        if self.tok(j - 1).is_punct(',') && j >= lo + 3 {
+            let close = j - 1;
+            let open = (lo.max(close.saturating_sub(20))..close)
+                .rev()
+                .find(|&k| self.tok(k).is_punct(','));
+            if let Some(open) = open {
+                if open > lo && self.nounish(self.tok(open - 1)) {
+                    let head = self.np_left_from(open, lo);
+                    if let Some(np) = head {
+                        return Some(np);
+                    }
+                }
+            }
+            return None;
+        }
+        self.np_left_from(j, lo)
+    }
+
+    /// Whether a token can end a noun phrase.
+    fn nounish(&self, t: &Tok) -> bool {
+        if t.kind == Kind::Number {
+            return false;
+        }
+        t.is_word()
+            && (t.is_name()
+                || t.is(class::ROLE | class::GROUP)
+                || t.classes
+                    & (class::DET
+                        | class::PREP
+                        | class::CONJ
+                        | class::AUX
+                        | class::VERB
+                        | class::PRON_OBJ
+                        | class::WH
+                        | class::NEG
+                        | class::ADV
+                        | class::CUE
+                        | class::PRON_SUBJ)
+                    == 0)
+    }
+
+    /// The NP whose last token is `j - 1`.
+    fn np_left_from(&self, j: u32, lo: u32) -> Option<Range> {
+        if j <= lo {
+            return None;
+        }
+        let head = j - 1;
+        let h = self.tok(head);
+        if h.is(class::PRON_SUBJ) && h.is_word() {
+            return Some((head, j));
+        }
+        if h.is_word() && h.is(class::WH) && !h.cap && !eq_lower(h, self.text, "that") {
+            return Some((head, j));
+        }
+        if !self.nounish(h) {
+            return None;
+        }
+        // A possessive cannot be a head (`Clinton's said`).
+        if h.poss {
+            return None;
+        }
+        let mut s = head;
+        let mut n = 0;
+        while s > lo && n < 10 {
+            let p = self.tok(s - 1);
+            if p.is_word() && p.is(class::DET) && !p.is(class::PRON_OBJ)
+                || p.is_word() && eq_lower(p, self.text, "her")
+            {
+                s -= 1;
+                // `the head of the military bloc`: an `of`-phrase before the
+                // determiner belongs to the NP too.
+                if s > lo + 1 {
+                    let q = self.tok(s - 1);
+                    if q.is_word()
+                        && is_np_preposition(q, self.text)
+                        && self.nounish(self.tok(s - 2))
+                    {
+                        s -= 1;
+                        n += 1;
+                        continue;
+                    }
+                }
+                break;
+            }
+            if p.is_name() || p.poss && p.is_word() {
+                s -= 1;
+                n += 1;
+                continue;
+            }
+            if p.is_word() && is_np_preposition(p, self.text) && s >= lo + 2 {
+                let q = self.tok(s - 2);
+                if q.is_name() || q.is(class::ROLE | class::GROUP) {
+                    s -= 1;
+                    n += 1;
+                    continue;
+                }
+                break;
+            }
+            if p.is_word() && !p.cap && self.nounish(p) {
+                s -= 1;
+                n += 1;
+                continue;
+            }
+            break;
+        }
+        Some((s, j))
+    }
+
+    /// An NP starting at `i` (for `said Shawn Burns`, `according to X`).
+    fn np_right(&self, i: u32, hi: u32) -> Option<Range> {
+        let mut j = i;
+        if j < hi && self.tok(j).is(class::PRON_SUBJ) && self.tok(j).is_word() {
+            return Some((j, j + 1));
+        }
+        if j < hi && self.tok(j).is(class::DET) {
+            j += 1;
+        }
+        let body = j;
+        let mut n = 0;
+        while j < hi && n < 12 {
+            let t = self.tok(j);
+            if t.is_name() || t.poss && t.is_word() {
+                j += 1;
+                n += 1;
+                continue;
+            }
+            if t.is_word() && !t.cap && self.nounish(t) {
+                j += 1;
+                n += 1;
+                continue;
+            }
+            if t.is_word() && is_np_preposition(t, self.text) && j > body && j + 1 < hi {
+                let nx = self.tok(j + 1);
+                if nx.is(class::DET) || nx.is_name() {
+                    j += if nx.is(class::DET) { 2 } else { 1 };
+                    n += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        (j > body).then_some((i, j))
+    }
+
+    /// The speaker of the nearest earlier attribution in the same sentence,
+    /// else the subject at the start of the sentence (`..., adding`).
+    fn inherited_speaker(&self, sent: u32, before: u32) -> (Option<Range>, Option<usize>) {
+        if let Some((idx, a)) = self
+            .attrs
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, a)| a.sent == sent && a.speaker.is_some_and(|s| s.0 < before))
+        {
+            return (a.speaker, a.inherited_from.or(Some(idx)));
+        }
+        (self.sentence_subject(sent, before), None)
+    }
+
+    /// The subject at the start of a sentence, after an introductory phrase.
+    fn sentence_subject(&self, sent: u32, before: u32) -> Option<Range> {
+        let (lo, _) = self.sent_range(sent);
+        let mut i = lo;
+        while i < before && (self.tok(i).kind == Kind::Quote) {
+            i += 1;
+        }
+        // An introductory phrase up to a comma (`In July, ...`).
+        if i < before && self.tok(i).is(class::PREP | class::ADV | class::CONJ) {
+            if let Some(c) = (i..before.min(i + 12)).find(|&k| self.tok(k).is_punct(',')) {
+                i = c + 1;
+            }
+        }
+        if i >= before {
+            return None;
+        }
+        let np = self.np_right(i, before)?;
+        // The subject must be followed by a verb-like word, not a comma.
+        Some(np)
+    }
+
+    // ---- pass 1: direct quotes -------------------------------------------
+
+    fn direct_pass(&mut self) {
+        for qi in 0..self.quotes.len() {
+            if self.quote_attr[qi].is_some() || !self.quotes[qi].full {
+                continue;
+            }
+            if let Some(attr) = self.attribution_after(qi) {
+                self.push_direct(qi, attr);
+            } else if let Some(attr) = self.attribution_before(qi) {
+                self.push_direct(qi, attr);
+            }
+        }
+    }
+
+    fn push_direct(&mut self, qi: usize, found: Found) {
+        let idx = self.attrs.len();
+        self.quote_attr[qi] = Some(idx);
+        let mut parts = vec![self.quote_range(qi)];
+        if let Some(q2) = found.continued_by {
+            self.quote_attr[q2] = Some(idx);
+            parts.push(self.quote_range(q2));
+        }
+        if let Some(c) = found.cue {
+            for k in c.0..c.1 {
+                self.used[k as usize] = true;
+            }
+        }
+        let sent = found
+            .cue
+            .map_or(self.tok(parts[0].0).sent, |c| self.tok(c.0).sent);
+        self.attrs.push(Attr {
+            kind: QuoteKind::Direct,
+            parts,
+            cue: found.cue,
+            speaker: found.speaker,
+            inherited_from: found.inherited_from,
+            sent,
+        });
+    }
+
+    /// Token range of a quote, marks included.
+    fn quote_range(&self, qi: usize) -> Range {
+        let q = &self.quotes[qi];
+        (
+            q.open.unwrap_or(q.inner_start),
+            q.close.map_or(q.inner_end, |c| c + 1),
+        )
+    }
+
+    /// `"...," he said` / `"...," said Smith` / `"...," according to X`.
+    fn attribution_after(&self, qi: usize) -> Option<Found> {
+        let q = &self.quotes[qi];
+        let close = q.close?;
+        let (_, unit_end) = self.unit_range(q.unit);
+        let mut k = close + 1;
+        if k < unit_end && self.tok(k).is_punct(',') {
+            k += 1;
+        }
+        if k >= unit_end {
+            return None;
+        }
+        // Where the attribution clause may run: to the next sentence-final
+        // mark or quote mark.
+        let mut hi = k;
+        while hi < unit_end && hi < k + 40 {
+            let t = self.tok(hi);
+            if t.kind == Kind::Quote
+                || t.kind == Kind::Punct && matches!(t.ch, '.' | '!' | '?' | ';' | '…')
+            {
+                break;
+            }
+            hi += 1;
+        }
+        if hi == k {
+            return None;
+        }
+        let lead = self.skip_right_adverbs(k, hi);
+        // Inverted: `said Smith`, `according to X`.
+        if let Some(hit) = self.cue_at(lead, hi) {
+            if !self.used[lead as usize] {
+                let speaker = self.np_right(self.skip_right_adverbs(hit.range.1, hi), hi);
+                if speaker.is_some() || self.is_multiword(hit) {
+                    return Some(self.finish_after(qi, hit.range, speaker, None, hi));
+                }
+            }
+        }
+        // `he said`, `Stoltenberg said`, `the NATO chief told reporters`.
+        let mut c = k;
+        while c < hi && c < k + 14 {
+            if let Some(hit) = self.cue_at(c, hi) {
+                if !self.used[c as usize] && c > k {
+                    if let Some(np) = self.subject_left(c, k) {
+                        if np.0 == k {
+                            return Some(self.finish_after(qi, hit.range, Some(np), None, hi));
+                        }
+                    }
+                }
+            }
+            c += 1;
+        }
+        None
+    }
+
+    fn is_multiword(&self, hit: CueHit) -> bool {
+        self.lex.cues[hit.id as usize].tag == CueTag::Multiword
+    }
+
+    fn skip_right_adverbs(&self, mut k: u32, hi: u32) -> u32 {
+        while k < hi {
+            let t = self.tok(k);
+            if t.is_word() && t.is(class::ADV) && !t.is(class::TIME | class::DET) && !t.cap {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        k
+    }
+
+    /// After an attribution that follows a quote: a second quote right after
+    /// it (`"...," he said, "..."`) is a part of the same quote.
+    fn finish_after(
+        &self,
+        qi: usize,
+        cue: Range,
+        speaker: Option<Range>,
+        inherited_from: Option<usize>,
+        hi: u32,
+    ) -> Found {
+        let mut continued_by = None;
+        let q = &self.quotes[qi];
+        let (_, unit_end) = self.unit_range(q.unit);
+        // The attribution clause ends at the first `,`/`:` after the cue and
+        // speaker; a quote opening right there continues this one.
+        let after = cue.1.max(speaker.map_or(0, |s| s.1));
+        let mut k = after;
+        while k < hi && !self.tok(k).is_punct(',') && !self.tok(k).is_punct(':') {
+            k += 1;
+        }
+        let at = if k < unit_end && (self.tok(k).is_punct(',') || self.tok(k).is_punct(':')) {
+            k + 1
+        } else {
+            k
+        };
+        if at < unit_end {
+            if let Some(next) = self.quote_opening_at(at) {
+                if next != qi && self.quote_attr[next].is_none() {
+                    continued_by = Some(next);
+                }
+            }
+        }
+        Found {
+            cue: Some(cue),
+            speaker,
+            inherited_from,
+            continued_by,
+        }
+    }
+
+    /// The top-level quote whose opening mark is token `t`.
+    fn quote_opening_at(&self, t: u32) -> Option<usize> {
+        let qi = self.in_quote[t as usize].checked_sub(1)? as usize;
+        (self.quotes[qi].open == Some(t)).then_some(qi)
+    }
+
+    /// `Lavrov asserted, "..."` / `He said: "..."` / a cue line ending in a
+    /// colon right before a paragraph that is a quote.
+    fn attribution_before(&self, qi: usize) -> Option<Found> {
+        let q = &self.quotes[qi];
+        let open = q.open?;
+        let (unit_start, _) = self.unit_range(q.unit);
+        let (lo, prev_end) = if open == unit_start {
+            // A quote opening its paragraph: the previous paragraph may end
+            // with `... he said:`.
+            if q.unit == 0 || q.continues {
+                return None;
+            }
+            let (ps, pe) = self.unit_range(q.unit - 1);
+            if pe == ps || !self.tok(pe - 1).is_punct(':') {
+                return None;
+            }
+            (ps, pe - 1)
+        } else {
+            let prev = self.tok(open - 1);
+            if !(prev.is_punct(',') || prev.is_punct(':') || prev.is_punct('—') || prev.is_word())
+            {
+                return None;
+            }
+            let sent = self.tok(open - 1).sent;
+            let (s_lo, _) = self.sent_range(sent);
+            let end = if prev.is_word() { open } else { open - 1 };
+            (s_lo, end)
+        };
+        // The nearest cue before, not inside another quote.
+        let mut c = prev_end;
+        let floor = lo.max(prev_end.saturating_sub(30));
+        while c > floor {
+            c -= 1;
+            if self.in_quote[c as usize] != 0 {
+                break;
+            }
+            let Some(hit) = self.cue_at(c, prev_end) else {
+                continue;
+            };
+            if self.used[c as usize] || c > 0 && c > lo && blocks_cue(self.tok(c - 1), self.text) {
+                continue;
+            }
+            let cue = self.lex.cues[hit.id as usize].clone();
+            let sent = self.tok(c).sent;
+            if cue.tag == CueTag::Multiword && self.lex.lemma(hit.id) == "according to" {
+                let speaker = self.np_right(hit.range.1, prev_end);
+                return Some(Found {
+                    cue: Some(hit.range),
+                    speaker,
+                    inherited_from: None,
+                    continued_by: None,
+                });
+            }
+            if let Some(np) = self.subject_left(c, lo) {
+                return Some(Found {
+                    cue: Some(hit.range),
+                    speaker: Some(np),
+                    inherited_from: None,
+                    continued_by: None,
+                });
+            }
+            // `..., adding: "..."` / `and added, "..."`
+            let before = self.skip_left_modifiers(c, lo);
+            let joined = before > lo && {
+                let p = self.tok(before - 1);
+                p.is_punct(',')
+                    || p.is_word()
+                        && (eq_lower(p, self.text, "and") || eq_lower(p, self.text, "but"))
+            };
+            if cue.tag == CueTag::Gerund || joined {
+                let (speaker, from) = self.inherited_speaker(sent, c);
+                if speaker.is_some() {
+                    return Some(Found {
+                        cue: Some(hit.range),
+                        speaker,
+                        inherited_from: from,
+                        continued_by: None,
+                    });
+                }
+            }
+            // `Said Smith: "..."`
+            if let Some(np) = self.np_right(hit.range.1, prev_end) {
+                if c == lo || self.tok(c - 1).is_punct(',') {
+                    return Some(Found {
+                        cue: Some(hit.range),
+                        speaker: Some(np),
+                        inherited_from: None,
+                        continued_by: None,
+                    });
+                }
+            }
+            return None;
+        }
+        None
+    }
+
+    // ---- pass 2: quotes without a cue ------------------------------------
+
+    fn floating_pass(&mut self) {
+        let n = self.quotes.len();
+        // Forward: continuations of the previous attributed quote.
+        for qi in 0..n {
+            if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
+                continue;
+            }
+            let q = self.quotes[qi];
+            let prev = (0..qi).rev().find(|&p| self.quotes[p].full);
+            let Some(p) = prev else { continue };
+            let Some(a) = self.quote_attr[p] else {
+                continue;
+            };
+            let pq = &self.quotes[p];
+            let same_unit = pq.unit == q.unit;
+            let chained = q.continues && pq.unit + 1 == q.unit;
+            if same_unit || chained {
+                self.quote_attr[qi] = Some(a);
+                let r = self.quote_range(qi);
+                self.attrs[a].parts.push(r);
+            }
+        }
+        // Backward: a quote before an attributed one in the same unit, or a
+        // paragraph of an unclosed multi-paragraph quote.
+        for qi in (0..n).rev() {
+            if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
+                continue;
+            }
+            let q = self.quotes[qi];
+            let next = (qi + 1..n).find(|&p| self.quotes[p].full);
+            let Some(nx) = next else { continue };
+            let Some(a) = self.quote_attr[nx] else {
+                continue;
+            };
+            let nq = &self.quotes[nx];
+            let same_unit = nq.unit == q.unit;
+            let chained = nq.continues && q.unit + 1 == nq.unit;
+            if same_unit || chained {
+                self.quote_attr[qi] = Some(a);
+                let r = self.quote_range(qi);
+                self.attrs[a].parts.insert(0, r);
+            }
+        }
+        // Paragraph runs: a quote opening its paragraph right after a
+        // paragraph with an attributed quote inherits its speaker.
+        for qi in 0..n {
+            if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
+                continue;
+            }
+            let q = self.quotes[qi];
+            let (unit_start, _) = self.unit_range(q.unit);
+            if q.open.is_some_and(|o| o != unit_start) || q.unit == 0 {
+                continue;
+            }
+            let prev = (0..qi)
+                .rev()
+                .take_while(|&p| self.quotes[p].unit + 1 >= q.unit)
+                .find(|&p| self.quotes[p].full && self.quote_attr[p].is_some());
+            let Some(p) = prev else { continue };
+            let Some(a) = self.quote_attr[p] else {
+                continue;
+            };
+            let src = &self.attrs[a];
+            let sent = self.tok(self.quote_range(qi).0).sent;
+            let attr = Attr {
+                kind: QuoteKind::Direct,
+                parts: vec![self.quote_range(qi)],
+                cue: None,
+                speaker: src.speaker,
+                inherited_from: src.inherited_from.or(Some(a)),
+                sent,
+            };
+            self.quote_attr[qi] = Some(self.attrs.len());
+            self.attrs.push(attr);
+        }
+    }
+
+    /// A full, speech-like quote.
+    fn is_candidate(&self, qi: usize) -> bool {
+        let q = &self.quotes[qi];
+        q.full && q.speechlike
+    }
+
+    // ---- pass 3: indirect and mixed --------------------------------------
+
+    fn indirect_pass(&mut self) {
+        for s in 0..self.scan.sents.len() as u32 {
+            let (lo, hi) = self.sent_range(s);
+            let mut i = lo;
+            while i < hi {
+                if self.used[i as usize] || self.in_quote[i as usize] != 0 {
+                    i += 1;
+                    continue;
+                }
+                let Some(hit) = self.cue_at(i, hi) else {
+                    i += 1;
+                    continue;
+                };
+                if let Some(attr) = self.indirect_at(hit, s, lo, hi) {
+                    for k in hit.range.0..hit.range.1 {
+                        self.used[k as usize] = true;
+                    }
+                    self.attrs.push(attr);
+                }
+                i = hit.range.1;
+            }
+        }
+    }
+
+    fn indirect_at(&self, hit: CueHit, s: u32, lo: u32, hi: u32) -> Option<Attr> {
+        let c = hit.range.0;
+        let cue = &self.lex.cues[hit.id as usize];
+        if c > lo && blocks_cue(self.tok(c - 1), self.text) {
+            return None;
+        }
+        // Passives (`was criticized by`) are not reports of speech here.
+        let before = self.skip_left_modifiers(c, lo);
+        if cue.tag == CueTag::Past
+            && before > lo
+            && {
+                let p = self.tok(before - 1);
+                p.is(class::BE) || (c > lo && self.tok(c - 1).is(class::BE))
+            }
+            && !self.lex.lemma(hit.id).starts_with("quoted")
+        {
+            return None;
+        }
+        let lemma = self.lex.lemma(hit.id);
+        let mut speaker: Option<Range>;
+        let mut inherited_from = None;
+        let mut content: Vec<Range> = Vec::new();
+
+        if lemma == "according to" {
+            speaker = self.np_right(hit.range.1, hi);
+            let sp = speaker?;
+            if sp.1 < hi && self.tok(sp.1).is_punct(',') && (c == lo || self.is_clause_start(c, lo))
+            {
+                content.push((sp.1 + 1, self.clause_end(sp.1 + 1, hi)));
+            } else {
+                let end = if c > lo && self.tok(c - 1).is_punct(',') {
+                    c - 1
+                } else {
+                    c
+                };
+                content.push((self.clause_start(lo, end), end));
+            }
+        } else {
+            let subject = self.subject_left(c, lo);
+            speaker = subject;
+            let prev = if before > lo {
+                Some(self.tok(before - 1))
+            } else {
+                None
+            };
+            if speaker.is_none() {
+                let joined = prev.is_some_and(|p| {
+                    p.is_word() && (eq_lower(p, self.text, "and") || eq_lower(p, self.text, "but"))
+                });
+                let participle = cue.tag == CueTag::Gerund && prev.is_some_and(|p| p.is_punct(','));
+                if joined || participle {
+                    let (sp, from) = self.inherited_speaker(s, c);
+                    speaker = sp;
+                    inherited_from = from;
+                } else if prev.map_or(true, |p| p.is_punct(',') || p.kind == Kind::Quote) {
+                    // `..., said Smith.`
+                    let sp = self.np_right(self.skip_right_adverbs(hit.range.1, hi), hi);
+                    if let Some(sp) = sp {
+                        let tail_ok = sp.1 >= hi || {
+                            let t = self.tok(sp.1);
+                            t.kind == Kind::Punct
+                        };
+                        if tail_ok && before > lo {
+                            let end = before - 1;
+                            let start = self.clause_start(lo, end);
+                            if end > start + 2 {
+                                let attr = self.make_indirect(
+                                    vec![(start, end)],
+                                    hit.range,
+                                    Some(sp),
+                                    None,
+                                    s,
+                                );
+                                return attr;
+                            }
+                        }
+                    }
+                    return None;
+                } else {
+                    return None;
+                }
+            }
+            let after = self.skip_right_adverbs(hit.range.1, hi);
+            match self.forward_content(after, hi, cue.takes_object) {
+                Forward::Content(range) => content.push(range),
+                Forward::Anaphor => {
+                    // `... revealed this`: the previous sentence.
+                    if s == 0
+                        || self.scan.sents[s as usize - 1].unit != self.scan.sents[s as usize].unit
+                    {
+                        return None;
+                    }
+                    let (ps, pe) = self.sent_range(s - 1);
+                    let pe = trim_end_punct(self, ps, pe);
+                    if self
+                        .attrs
+                        .iter()
+                        .any(|a| a.parts.iter().any(|p| p.0 < pe && ps < p.1))
+                    {
+                        return None;
+                    }
+                    content.push((ps, pe));
+                }
+                Forward::None => {
+                    // Content before: `..., Nefzi said.` / medial.
+                    let sp = speaker?;
+                    if sp.0 > lo && inherited_from.is_none() && self.tok(sp.0 - 1).is_punct(',') {
+                        let end = sp.0 - 1;
+                        let start = self.clause_start(lo, end);
+                        if end > start + 2 {
+                            content.push((start, end));
+                            // `A, he said, B.`
+                            let mut k = after;
+                            while k < hi
+                                && !self.tok(k).is_punct(',')
+                                && self.tok(k).kind != Kind::Quote
+                            {
+                                k += 1;
+                            }
+                            if k + 3 < hi && self.tok(k).is_punct(',') {
+                                let nx = self.tok(k + 1);
+                                let starts_new = self.cue_at(k + 1, hi).is_some()
+                                    || nx.is(class::PREP)
+                                    || nx.kind == Kind::Quote;
+                                if !starts_new {
+                                    content.push((k + 1, self.clause_end(k + 1, hi)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if content.is_empty() {
+            return None;
+        }
+        if !cue.core && !self.weak_cue_ok(hit, &content) {
+            return None;
+        }
+        self.make_indirect(content, hit.range, speaker, inherited_from, s)
+    }
+
+    /// Whether a weak cue (`think`, `find`) has enough support: content
+    /// introduced by `that` or a wh-word, or quoted words in its content.
+    fn weak_cue_ok(&self, hit: CueHit, content: &[Range]) -> bool {
+        let _ = hit;
+        let first = content[0].0;
+        let t = self.tok(first);
+        let introduced = t.is_word() && (eq_lower(t, self.text, "that") || t.is(class::WH));
+        let quoted = content
+            .iter()
+            .any(|&(a, b)| (a..b).any(|k| self.tok(k).kind == Kind::Quote));
+        introduced || quoted
+    }
+
+    fn make_indirect(
+        &self,
+        mut content: Vec<Range>,
+        cue: Range,
+        speaker: Option<Range>,
+        inherited_from: Option<usize>,
+        sent: u32,
+    ) -> Option<Attr> {
+        // Content never takes in a direct quote that has its own attribution.
+        for part in &mut content {
+            for k in part.0..part.1 {
+                let q = self.in_quote[k as usize];
+                if q != 0 && self.quote_attr[q as usize - 1].is_some() {
+                    part.1 = k;
+                    break;
+                }
+            }
+        }
+        content.retain(|p| p.1 > p.0 + 1);
+        if content.is_empty() {
+            return None;
+        }
+        let quoted = content.iter().any(|&(a, b)| {
+            (a..b).any(|k| {
+                self.tok(k).kind == Kind::Quote && self.tok(k).mark.is_some_and(Mark::is_double)
+                    || self.in_quote[k as usize] != 0
+            })
+        });
+        Some(Attr {
+            kind: if quoted {
+                QuoteKind::Mixed
+            } else {
+                QuoteKind::Indirect
+            },
+            parts: content,
+            cue: Some(cue),
+            speaker,
+            inherited_from,
+            sent,
+        })
+    }
+
+    /// Whether `c` starts a clause (after a comma or at the sentence start,
+    /// perhaps after an adverb).
+    fn is_clause_start(&self, c: u32, lo: u32) -> bool {
+        c == lo || {
+            let p = self.tok(c - 1);
+            p.is_punct(',') || p.kind == Kind::Quote
+        }
+    }
+
+    /// Where a content clause ending at `end` starts: the sentence start,
+    /// after any opening quote marks.
+    fn clause_start(&self, lo: u32, end: u32) -> u32 {
+        let mut s = lo;
+        // Start after the last attribution cue of this sentence that lies
+        // before `end` (two attributions in one sentence).
+        for k in (lo..end).rev() {
+            if self.used[k as usize] {
+                s = k + 1;
+                while s < end && !self.tok(s).is_word() {
+                    s += 1;
+                }
+                break;
+            }
+        }
+        s
+    }
+
+    /// Where a content clause starting at `start` ends: the sentence end,
+    /// or a comma before another attribution (`, according to`, `, he
+    /// said`, `, adding`).
+    fn clause_end(&self, start: u32, hi: u32) -> u32 {
+        let mut k = start;
+        while k < hi {
+            let t = self.tok(k);
+            if t.is_punct(',') && k + 1 < hi {
+                let next = k + 1;
+                if let Some(hit) = self.cue_at(next, hi) {
+                    let cue = &self.lex.cues[hit.id as usize];
+                    if cue.tag == CueTag::Gerund || cue.tag == CueTag::Multiword {
+                        return k;
+                    }
+                }
+                // `, he said` / `, Smith added`
+                let mut j = next;
+                let lim = hi.min(next + 6);
+                while j < lim {
+                    if self.cue_at(j, hi).is_some() {
+                        if self.subject_left(j, next).is_some_and(|np| np.0 == next) {
+                            return k;
+                        }
+                        break;
+                    }
+                    j += 1;
+                }
+            }
+            k += 1;
+        }
+        trim_end_punct(self, start, hi)
+    }
+
+    fn forward_content(&self, after: u32, hi: u32, takes_object: bool) -> Forward {
+        let mut j = after;
+        if j >= hi {
+            return Forward::None;
+        }
+        if takes_object {
+            let t = self.tok(j);
+            if t.is(class::PRON_OBJ) && t.is_word() {
+                j += 1;
+            } else if t.is_name() {
+                while j < hi && (self.tok(j).is_name() || self.tok(j).poss) {
+                    j += 1;
+                }
+            } else if t.is(class::DET) {
+                j += 1;
+                let mut n = 0;
+                while j < hi && n < 3 && self.nounish(self.tok(j)) && !self.tok(j).is_name() {
+                    j += 1;
+                    n += 1;
+                }
+            } else if t.is_word() && self.nounish(t) && !t.cap {
+                j += 1;
+            }
+            if j >= hi {
+                return Forward::None;
+            }
+        }
+        let t = *self.tok(j);
+        if t.is_word() && eq_lower(&t, self.text, "that") {
+            return Forward::Content((j, self.clause_end(j, hi)));
+        }
+        if t.is_punct(':') && j + 1 < hi && self.tok(j + 1).kind != Kind::Quote {
+            return Forward::Content((j + 1, self.clause_end(j + 1, hi)));
+        }
+        if t.is_word() && t.is(class::ANAPHOR) && !eq_lower(&t, self.text, "that") {
+            let next = j + 1;
+            if next >= hi
+                || self.tok(next).kind == Kind::Punct
+                || self.tok(next).is(class::PREP | class::TIME)
+            {
+                return Forward::Anaphor;
+            }
+        }
+        if t.is(class::PREP | class::TIME) || t.is_punct(',') || t.is_punct('(') {
+            // Adjuncts first (`said in an interview to RT that ...`).
+            let lim = hi.min(j + 18);
+            for k in j..lim {
+                let x = self.tok(k);
+                if x.kind == Kind::Quote || x.is_punct(';') || x.is_punct(':') {
+                    break;
+                }
+                if x.is_word() && eq_lower(x, self.text, "that") && k > j {
+                    let p = self.tok(k - 1);
+                    // `that` right after a noun may be a relative pronoun or
+                    // determiner; after a name, a comma or an adjunct it
+                    // introduces the content.
+                    let _ = p;
+                    return Forward::Content((k, self.clause_end(k, hi)));
+                }
+            }
+            // `to` + infinitive after `urge`, `ask`, `call on`.
+            return Forward::None;
+        }
+        let clause_like = t.is(class::PRON_SUBJ)
+            || t.is(class::DET)
+            || t.is_name()
+            || t.kind == Kind::Number
+            || t.is_word() && t.is(class::WH)
+            || t.kind == Kind::Quote && matches!(t.mark, Some(Mark::DOpen | Mark::SOpen))
+            || t.is_word() && !t.cap && self.nounish(&t);
+        if clause_like {
+            let end = self.clause_end(j, hi);
+            if end > j + 1 {
+                return Forward::Content((j, end));
+            }
+        }
+        Forward::None
+    }
+}
+
+/// Moves `end` back over trailing sentence punctuation and closing marks
+/// that do not close a quote inside the range.
+fn trim_end_punct(f: &Finder<'_>, start: u32, mut end: u32) -> u32 {
+    while end > start {
+        let t = f.tok(end - 1);
+        if t.kind == Kind::Punct && matches!(t.ch, '.' | '!' | '?' | ';' | ',' | ':' | '…') {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Prepositions that may sit inside a speaker NP (`a spokesman for the
+/// ministry`, `the head of the military bloc`).
+fn is_np_preposition(tok: &Tok, text: &str) -> bool {
+    ["of", "for", "at", "from"]
+        .iter()
+        .any(|w| eq_lower(tok, text, w))
+}
+
+/// What follows a cue.
+enum Forward {
+    /// A content clause.
+    Content(Range),
+    /// `this`/`so`: the content is the previous sentence.
+    Anaphor,
+    /// Nothing clause-like.
+    None,
+}
+
+/// An attribution found for a direct quote.
+struct Found {
+    cue: Option<Range>,
+    speaker: Option<Range>,
+    inherited_from: Option<usize>,
+    continued_by: Option<usize>,
+}

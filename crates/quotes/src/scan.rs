@@ -1,0 +1,829 @@
+//! The stage's own view of the text: paragraph units, sentences and a
+//! compact token table with quote marks told apart from apostrophes.
+//!
+//! The quote stage reads sentence boundaries from the segmenter but scans
+//! the characters itself: whether a `'` opens a quote or is an apostrophe
+//! depends on the characters around it, and the stage must work whatever
+//! the tokenizer's conventions (`'s` split off or not).
+
+use document::{Document, Span};
+
+use crate::lexicon::{class, Lexicon};
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Letters, possibly with inner apostrophes, hyphens or periods.
+    Word,
+    /// Starts with a digit.
+    Number,
+    /// Any other visible character (runs of `.` are one token).
+    Punct,
+    /// A quote mark (never an apostrophe).
+    Quote,
+}
+
+/// The role a quote mark can play, from the characters around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    /// Opens a double quote (`“`, `"` before a word, `«`).
+    DOpen,
+    /// Closes a double quote.
+    DClose,
+    /// A straight `"` whose role the context does not tell.
+    DAmbig,
+    /// Opens a single quote (`‘`, `'` before a word).
+    SOpen,
+    /// Closes a single quote, or is a possessive apostrophe (`players’`);
+    /// pairing decides.
+    SClose,
+}
+
+impl Mark {
+    /// Whether the mark is a double quote.
+    pub fn is_double(self) -> bool {
+        matches!(self, Mark::DOpen | Mark::DClose | Mark::DAmbig)
+    }
+}
+
+/// One token of the stage's own scan.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok {
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+    /// What the token is.
+    pub kind: Kind,
+    /// Its first character.
+    pub ch: char,
+    /// Whether the first character is uppercase.
+    pub cap: bool,
+    /// Whether the word ends in a possessive `'s`.
+    pub poss: bool,
+    /// Word classes (see [`class`]).
+    pub classes: u32,
+    /// Lexicon entry, or [`NO_ENTRY`].
+    pub entry: u32,
+    /// For quote marks: the role the context allows.
+    pub mark: Option<Mark>,
+    /// Index of the sentence.
+    pub sent: u32,
+    /// Index of the unit (paragraph line).
+    pub unit: u32,
+}
+
+/// `Tok::entry` of a word the lexicon does not have.
+pub(crate) const NO_ENTRY: u32 = u32::MAX;
+
+impl Tok {
+    /// The byte span.
+    #[inline]
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.start,
+            end: self.end,
+        }
+    }
+
+    /// Whether the token has any of the class bits.
+    #[inline]
+    pub fn is(&self, bits: u32) -> bool {
+        self.classes & bits != 0
+    }
+
+    /// Whether the token is the punctuation character `c`.
+    #[inline]
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == Kind::Punct && self.ch == c
+    }
+
+    /// Whether the token is a word.
+    #[inline]
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+
+    /// A capitalized word that is not a known function word: a name part.
+    #[inline]
+    pub fn is_name(&self) -> bool {
+        matches!(self.kind, Kind::Word | Kind::Number)
+            && self.cap
+            && self.classes
+                & (class::DET
+                    | class::PREP
+                    | class::CONJ
+                    | class::PRON_SUBJ
+                    | class::PRON_OBJ
+                    | class::AUX
+                    | class::WH
+                    | class::ADV)
+                == 0
+    }
+}
+
+/// A sentence of the scan: a token range inside one unit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sent {
+    /// First token.
+    pub start: u32,
+    /// One past the last token.
+    pub end: u32,
+    /// Index of its unit.
+    pub unit: u32,
+}
+
+/// A unit: one paragraph line, with its token range.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unit {
+    /// First token.
+    pub start: u32,
+    /// One past the last token.
+    pub end: u32,
+}
+
+/// The scan of one document.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    pub toks: Vec<Tok>,
+    pub sents: Vec<Sent>,
+    pub units: Vec<Unit>,
+}
+
+/// Whether `c` is a quote-mark character (straight, curly, low, guillemet).
+#[inline]
+pub(crate) fn is_quote_char(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '‘'
+            | '’'
+            | '‚'
+            | '‛'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '＂'
+    )
+}
+
+#[inline]
+fn is_opening_punct(c: char) -> bool {
+    matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | '\u{2015}')
+}
+
+#[inline]
+fn is_closing_context(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '—' | '–' | '…' | '-' | '/'
+        )
+        || is_quote_char(c)
+}
+
+/// Words that take an elided leading apostrophe (`'em`, `'til`).
+fn is_elision(rest: &str) -> bool {
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        word.as_str(),
+        "em" | "til" | "tis" | "twas" | "cause" | "n" | "round" | "bout" | "nuff" | "ol"
+    )
+}
+
+/// Elided years and decades: `'90s`, `’08`.
+fn is_elided_number(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    b.len() >= 2
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && b.get(2).map_or(true, |c| !c.is_ascii_digit())
+}
+
+impl Scan {
+    /// Scans `doc`: units from its paragraphs (or its text) split at line
+    /// breaks, sentences from its sentences (split further at units and at
+    /// unmistakable sentence ends), tokens from its text.
+    pub fn new(doc: &Document, lex: &Lexicon) -> Scan {
+        let mut scan = Scan::default();
+        let text = doc.text.as_str();
+        let units = units_of(doc);
+        scan.toks.reserve(text.len() / 5);
+        let mut seg_starts = doc.sentences.iter().map(|s| s.span.start).peekable();
+        for (unit_idx, span) in units.iter().enumerate() {
+            let first = scan.toks.len() as u32;
+            lex_unit(text, *span, unit_idx as u32, lex, &mut scan.toks);
+            let last = scan.toks.len() as u32;
+            scan.units.push(Unit {
+                start: first,
+                end: last,
+            });
+            // Sentences of this unit.
+            let mut sent_start = first;
+            for t in first..last {
+                let tok = scan.toks[t as usize];
+                let mut boundary = false;
+                while let Some(&s) = seg_starts.peek() {
+                    if s <= tok.start {
+                        seg_starts.next();
+                        boundary = true;
+                    } else {
+                        break;
+                    }
+                }
+                if t > sent_start
+                    && (boundary
+                        || sentence_end_before(
+                            &scan.toks[sent_start as usize..],
+                            t - sent_start,
+                            text,
+                        ))
+                {
+                    scan.sents.push(Sent {
+                        start: sent_start,
+                        end: t,
+                        unit: unit_idx as u32,
+                    });
+                    sent_start = t;
+                }
+            }
+            if last > sent_start {
+                scan.sents.push(Sent {
+                    start: sent_start,
+                    end: last,
+                    unit: unit_idx as u32,
+                });
+            }
+        }
+        for (idx, sent) in scan.sents.iter().enumerate() {
+            for tok in &mut scan.toks[sent.start as usize..sent.end as usize] {
+                tok.sent = idx as u32;
+            }
+        }
+        scan
+    }
+}
+
+/// Whether an unmistakable sentence end comes right before token `at` of
+/// `toks` (a slice starting at the current sentence): `.`, `!` or `?`
+/// (perhaps followed by closing quotes or brackets), then a capitalized word
+/// or an opening quote; after `.`, the word before must be lowercase, so
+/// that `Mr. Smith` and `U.S. Army` stay whole.
+fn sentence_end_before(toks: &[Tok], at: u32, text: &str) -> bool {
+    let at = at as usize;
+    let next = &toks[at];
+    let opens = matches!(next.mark, Some(Mark::DOpen | Mark::SOpen));
+    if !(opens || next.kind == Kind::Word && next.cap) {
+        return false;
+    }
+    let mut i = at;
+    let mut closed = false;
+    while i > 0 {
+        let t = &toks[i - 1];
+        if t.kind == Kind::Quote && !matches!(t.mark, Some(Mark::DOpen | Mark::SOpen))
+            || t.is_punct(')')
+        {
+            closed = true;
+            i -= 1;
+            continue;
+        }
+        break;
+    }
+    if i == 0 {
+        return false;
+    }
+    let end = &toks[i - 1];
+    if end.kind != Kind::Punct {
+        return false;
+    }
+    match end.ch {
+        '!' | '?' | '…' => true,
+        '.' => {
+            if closed {
+                return true;
+            }
+            if i < 2 {
+                return false;
+            }
+            let before = &toks[i - 2];
+            match before.kind {
+                Kind::Number | Kind::Quote => true,
+                Kind::Word => {
+                    let word = &text[before.start as usize..before.end as usize];
+                    !is_abbreviation(word)
+                }
+                Kind::Punct => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Words that a period after does not end a sentence: initials, dotted
+/// abbreviations (`U.S.`), titles and other common short forms.
+fn is_abbreviation(word: &str) -> bool {
+    if word.chars().count() == 1 || word.contains('.') {
+        return true;
+    }
+    let first_upper = word.chars().next().is_some_and(char::is_uppercase);
+    if !first_upper {
+        return matches!(word, "vs" | "etc" | "approx" | "est" | "p.m" | "a.m" | "no");
+    }
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Mx"
+            | "Dr"
+            | "Prof"
+            | "Sen"
+            | "Sens"
+            | "Rep"
+            | "Reps"
+            | "Gov"
+            | "Gen"
+            | "Col"
+            | "Lt"
+            | "Sgt"
+            | "Capt"
+            | "Cmdr"
+            | "Adm"
+            | "Maj"
+            | "Cpl"
+            | "Pvt"
+            | "St"
+            | "Mt"
+            | "Ft"
+            | "Jr"
+            | "Sr"
+            | "Inc"
+            | "Corp"
+            | "Co"
+            | "Ltd"
+            | "Bros"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "No"
+            | "Nos"
+            | "Vol"
+            | "Fig"
+            | "Pres"
+            | "Rev"
+            | "Hon"
+            | "Supt"
+            | "Det"
+            | "Insp"
+            | "Atty"
+            | "Ave"
+            | "Blvd"
+            | "Rd"
+            | "Mass"
+            | "Calif"
+            | "Fla"
+            | "Ill"
+            | "Pa"
+            | "Va"
+            | "Wash"
+            | "Ariz"
+            | "Ga"
+            | "Mich"
+            | "Minn"
+            | "Tenn"
+            | "Tex"
+            | "Wis"
+            | "Colo"
+            | "Conn"
+            | "Ky"
+            | "La"
+            | "Md"
+            | "Mo"
+            | "Nev"
+            | "Okla"
+            | "Ore"
+            | "Del"
+            | "Ala"
+            | "Ark"
+            | "Kan"
+            | "Neb"
+            | "Miss"
+            | "Op"
+            | "Ed"
+            | "Eds"
+            | "Univ"
+            | "Dept"
+            | "Gens"
+            | "Messrs"
+    )
+}
+
+/// Units: the document's paragraphs (or its text) cut at line breaks, except
+/// where a line is plainly wrapped (it ends in a letter or comma and the next
+/// starts lowercase).
+fn units_of(doc: &Document) -> Vec<Span> {
+    let text = doc.text.as_str();
+    let paragraphs: Vec<Span> = if doc.paragraphs.is_empty() {
+        vec![Span::new(0, text.len())]
+    } else {
+        doc.paragraphs
+            .iter()
+            .copied()
+            .filter(|p| p.end as usize <= text.len() && p.start <= p.end)
+            .collect()
+    };
+    let mut units = Vec::with_capacity(paragraphs.len());
+    for para in paragraphs {
+        let Some(slice) = text.get(para.range()) else {
+            continue;
+        };
+        let mut line_start = 0usize;
+        let bytes = slice.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b != b'\n' {
+                continue;
+            }
+            let line = slice[line_start..i].trim_end();
+            let rest = slice[i + 1..].trim_start();
+            let wrapped = line
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphabetic() || c == ',')
+                && rest.chars().next().is_some_and(char::is_lowercase);
+            if wrapped {
+                continue;
+            }
+            push_trimmed(&mut units, slice, para.start as usize, line_start, i);
+            line_start = i + 1;
+        }
+        push_trimmed(
+            &mut units,
+            slice,
+            para.start as usize,
+            line_start,
+            slice.len(),
+        );
+    }
+    units
+}
+
+fn push_trimmed(units: &mut Vec<Span>, slice: &str, base: usize, start: usize, end: usize) {
+    let piece = &slice[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if !trimmed.is_empty() {
+        let s = base + start + lead;
+        units.push(Span::new(s, s + trimmed.len()));
+    }
+}
+
+/// Tokenizes one unit.
+fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>) {
+    let slice = &text[span.range()];
+    let base = span.start;
+    let mut chars = slice.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    let mut last_mark_opened = false;
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            prev = Some(c);
+            continue;
+        }
+        let start = i;
+        let next = chars.peek().map(|&(_, n)| n);
+        if is_quote_char(c) {
+            let rest = &slice[i + c.len_utf8()..];
+            let after_word = prev.is_some_and(char::is_alphanumeric);
+            // Elisions (`'90s`, `’em`) are part of the next word.
+            if !after_word
+                && matches!(c, '\'' | '‘' | '’')
+                && (is_elided_number(rest) || is_elision(rest))
+            {
+                let end = word_end(slice, i + c.len_utf8());
+                advance_to(&mut chars, end);
+                push_word(out, slice, base, start, end, unit, lex);
+                prev = slice[..end].chars().next_back();
+                continue;
+            }
+            let p_open = match prev {
+                None => true,
+                Some(p) => {
+                    p.is_whitespace()
+                        || is_opening_punct(p)
+                        || (is_quote_char(p) && last_mark_opened)
+                }
+            };
+            let n_close = next.map_or(true, is_closing_context);
+            let mark = classify_mark(c, p_open, n_close, after_word);
+            if let Some(mark) = mark {
+                last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
+                out.push(Tok {
+                    start: base + start as u32,
+                    end: base + (i + c.len_utf8()) as u32,
+                    kind: Kind::Quote,
+                    ch: c,
+                    cap: false,
+                    poss: false,
+                    classes: 0,
+                    entry: NO_ENTRY,
+                    mark: Some(mark),
+                    sent: 0,
+                    unit,
+                });
+            }
+            prev = Some(c);
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let end = word_end(slice, i);
+            advance_to(&mut chars, end);
+            push_word(out, slice, base, start, end, unit, lex);
+            prev = slice[..end].chars().next_back();
+            continue;
+        }
+        // Punctuation: runs of periods are one token.
+        let mut end = i + c.len_utf8();
+        if c == '.' {
+            while slice[end..].starts_with('.') {
+                end += 1;
+            }
+            advance_to(&mut chars, end);
+        }
+        out.push(Tok {
+            start: base + start as u32,
+            end: base + end as u32,
+            kind: Kind::Punct,
+            ch: if end - start > 1 { '…' } else { c },
+            cap: false,
+            poss: false,
+            classes: 0,
+            entry: NO_ENTRY,
+            mark: None,
+            sent: 0,
+            unit,
+        });
+        prev = Some(c);
+    }
+}
+
+fn advance_to(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, end: usize) {
+    while chars.peek().is_some_and(|&(j, _)| j < end) {
+        chars.next();
+    }
+}
+
+/// The role of a quote mark from its context.
+fn classify_mark(c: char, p_open: bool, n_close: bool, after_word: bool) -> Option<Mark> {
+    Some(match c {
+        '"' | '＂' => match (p_open, n_close) {
+            (true, false) => Mark::DOpen,
+            (false, true) => Mark::DClose,
+            _ => Mark::DAmbig,
+        },
+        '“' | '„' | '‟' => {
+            if !p_open && n_close {
+                Mark::DClose
+            } else {
+                Mark::DOpen
+            }
+        }
+        '”' => {
+            if p_open && !n_close {
+                Mark::DOpen
+            } else {
+                Mark::DClose
+            }
+        }
+        '«' => Mark::DOpen,
+        '»' => Mark::DClose,
+        '‹' | '‚' | '‛' => Mark::SOpen,
+        '›' => Mark::SClose,
+        '‘' => {
+            if after_word {
+                return None;
+            }
+            Mark::SOpen
+        }
+        '\'' | '’' => {
+            if !p_open && n_close {
+                Mark::SClose
+            } else if p_open && !n_close && !after_word {
+                Mark::SOpen
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// End (byte offset in `slice`) of the word or number starting at `i`.
+fn word_end(slice: &str, i: usize) -> usize {
+    let bytes = slice.as_bytes();
+    let mut end = i;
+    let mut iter = slice[i..].char_indices().peekable();
+    // The first char (may be an elision apostrophe) is always taken.
+    if let Some((_, c)) = iter.next() {
+        end = i + c.len_utf8();
+    }
+    while let Some((j, c)) = iter.next() {
+        if c.is_alphanumeric() {
+            end = i + j + c.len_utf8();
+            continue;
+        }
+        let joins = matches!(c, '\'' | '’' | '-' | '.' | '&' | '‑' | ',' | ':' | '/');
+        let next_alnum = iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+        if !(joins && next_alnum) {
+            break;
+        }
+        // Commas, colons and slashes join only digits (`1,000`, `10:30`).
+        if matches!(c, ',' | ':' | '/') {
+            let prev_digit = bytes[i + j - 1].is_ascii_digit();
+            let next_digit = iter.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
+            if !(prev_digit && next_digit) {
+                break;
+            }
+        }
+        end = i + j + c.len_utf8();
+    }
+    end
+}
+
+fn push_word(
+    out: &mut Vec<Tok>,
+    slice: &str,
+    base: u32,
+    start: usize,
+    end: usize,
+    unit: u32,
+    lex: &Lexicon,
+) {
+    let word = &slice[start..end];
+    let first = word.chars().next().unwrap_or(' ');
+    let first_alnum = word.chars().find(|c| c.is_alphanumeric()).unwrap_or(' ');
+    let kind = if first_alnum.is_ascii_digit() {
+        Kind::Number
+    } else {
+        Kind::Word
+    };
+    let poss = word.ends_with("'s") || word.ends_with("’s") || word.ends_with("s'");
+    let (entry, classes) = match lex.get(word) {
+        Some((idx, e)) => (idx, e.classes),
+        None => (NO_ENTRY, adverb_by_suffix(word)),
+    };
+    out.push(Tok {
+        start: base + start as u32,
+        end: base + end as u32,
+        kind,
+        ch: first,
+        cap: first_alnum.is_uppercase(),
+        poss,
+        classes,
+        entry,
+        mark: None,
+        sent: 0,
+        unit,
+    });
+}
+
+/// Lowercase words in `-ly` are read as adverbs (`angrily`), except a few
+/// common nouns and adjectives.
+fn adverb_by_suffix(word: &str) -> u32 {
+    let b = word.as_bytes();
+    if b.len() >= 5 && b.ends_with(b"ly") && b[0].is_ascii_lowercase() {
+        let w = word;
+        if matches!(
+            w,
+            "family"
+                | "rally"
+                | "ally"
+                | "assembly"
+                | "supply"
+                | "reply"
+                | "anomaly"
+                | "monopoly"
+                | "bully"
+                | "belly"
+                | "jelly"
+                | "folly"
+                | "homily"
+                | "italy"
+                | "early"
+                | "only"
+                | "daily"
+                | "weekly"
+                | "monthly"
+                | "likely"
+                | "friendly"
+                | "elderly"
+                | "holy"
+        ) {
+            return 0;
+        }
+        return class::ADV;
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> (Scan, Document) {
+        let lex = Lexicon::bundled();
+        let doc = Document::new("t", "test", text);
+        (Scan::new(&doc, &lex), doc)
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        let (s, doc) = scan(text);
+        s.toks
+            .iter()
+            .map(|t| {
+                let w = t.span().text(&doc.text).to_string();
+                match t.mark {
+                    Some(m) => format!("{w}:{m:?}"),
+                    None => w,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn apostrophes_are_not_quote_marks() {
+        assert_eq!(
+            words("Russia's rock 'n' roll of the '90s, ’em and don’t"),
+            [
+                "Russia's", "rock", "'n", "'", "roll", "of", "the", "'90s", ",", "’em", "and",
+                "don’t"
+            ]
+            .iter()
+            .map(|s| if *s == "'" {
+                "':SClose".to_string()
+            } else {
+                s.to_string()
+            })
+            .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn quote_marks_get_roles_from_context() {
+        assert_eq!(
+            words("\"Yes,\" he said, “no” «oui» 'fine.'"),
+            [
+                "\":DOpen",
+                "Yes",
+                ",",
+                "\":DClose",
+                "he",
+                "said",
+                ",",
+                "“:DOpen",
+                "no",
+                "”:DClose",
+                "«:DOpen",
+                "oui",
+                "»:DClose",
+                "':SOpen",
+                "fine",
+                ".",
+                "':SClose"
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_split_at_lines_and_clear_ends_only() {
+        let (s, _) = scan("Mr. Smith went to the U.S. Army. He said no.\nNext line here.");
+        assert_eq!(s.units.len(), 2);
+        assert_eq!(s.sents.len(), 3);
+        let (s, _) = scan("A wrapped line goes\non here.");
+        assert_eq!(s.units.len(), 1);
+    }
+
+    #[test]
+    fn numbers_keep_their_separators() {
+        assert_eq!(
+            words("4/8/2022 cost $1,000.50"),
+            ["4/8/2022", "cost", "$", "1,000.50"]
+        );
+    }
+}
