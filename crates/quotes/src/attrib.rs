@@ -16,6 +16,15 @@ use crate::lexicon::{class, CueTag, Lexicon};
 use crate::marks::Quoted;
 use crate::scan::{Kind, Mark, Scan, Tok};
 
+/// Experiment switches (temporary).
+pub(crate) fn knob(name: &str) -> bool {
+    static KNOBS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KNOBS
+        .get_or_init(|| std::env::var("QX").unwrap_or_default())
+        .split(',')
+        .any(|k| k == name)
+}
+
 /// A half-open token range.
 pub(crate) type Range = (u32, u32);
 
@@ -100,6 +109,9 @@ impl<'a> Finder<'a> {
         self.direct_pass();
         self.floating_pass();
         self.indirect_pass();
+        if !knob("nolate") {
+            self.late_floating_pass();
+        }
         self.attrs
             .sort_by_key(|a| a.parts.first().map_or(0, |p| p.0));
     }
@@ -125,12 +137,17 @@ impl<'a> Finder<'a> {
         if !tok.is(class::CUE) || tok.kind != Kind::Word {
             return None;
         }
+        // A capitalized cue inside a sentence is a name or headline case
+        // (`the United States`, `Star Asked Actors`).
+        if tok.cap && !self.sentence_initial(i) {
+            return None;
+        }
         let entry = self.lex.entry(tok.entry);
         let mut best: Option<CueHit> = None;
         for &id in &entry.cues {
             let cue = &self.lex.cues[id as usize];
             let n = cue.rest.len() as u32;
-            if n > 0 && i + n > hi {
+            if n > 0 && i + n >= hi {
                 continue;
             }
             let matches = cue
@@ -146,6 +163,13 @@ impl<'a> Finder<'a> {
             }
         }
         best
+    }
+
+    /// Whether only quote marks or punctuation come before token `i` in its
+    /// sentence.
+    fn sentence_initial(&self, i: u32) -> bool {
+        let (lo, _) = self.sent_range(self.tok(i).sent);
+        (lo..i).all(|k| matches!(self.tok(k).kind, Kind::Quote | Kind::Punct))
     }
 
     /// Skips adverbs, auxiliaries, negation and short time adjuncts leftwards
@@ -200,9 +224,23 @@ impl<'a> Finder<'a> {
         // `Stoltenberg, who led the party, said`: skip the appositive.
         if self.tok(j - 1).is_punct(',') && j >= lo + 3 {
             let close = j - 1;
-            let open = (lo.max(close.saturating_sub(20))..close)
-                .rev()
-                .find(|&k| self.tok(k).is_punct(','));
+            // The opening comma, not across quote marks or another cue.
+            let mut open = None;
+            let mut k = close;
+            while k > lo && close - k < 30 {
+                k -= 1;
+                let t = self.tok(k);
+                if t.kind == Kind::Quote
+                    || self.in_quote[k as usize] != 0
+                    || t.is(class::CUE) && !t.cap
+                {
+                    break;
+                }
+                if t.is_punct(',') {
+                    open = Some(k);
+                    break;
+                }
+            }
             if let Some(open) = open {
                 if open > lo && self.nounish(self.tok(open - 1)) {
                     let head = self.np_left_from(open, lo);
@@ -354,6 +392,17 @@ impl<'a> Finder<'a> {
         {
             return (a.speaker, a.inherited_from.or(Some(idx)));
         }
+        // The subject of an earlier cue of the sentence (`Lazar said ... and
+        // added, "..."`).
+        let (lo, _) = self.sent_range(sent);
+        for c in (lo..before).rev() {
+            if self.in_quote[c as usize] != 0 || self.cue_at(c, before).is_none() {
+                continue;
+            }
+            if let Some(np) = self.subject_left(c, lo) {
+                return (Some(np), None);
+            }
+        }
         (self.sentence_subject(sent, before), None)
     }
 
@@ -364,10 +413,24 @@ impl<'a> Finder<'a> {
         while i < before && (self.tok(i).kind == Kind::Quote) {
             i += 1;
         }
-        // An introductory phrase up to a comma (`In July, ...`).
-        if i < before && self.tok(i).is(class::PREP | class::ADV | class::CONJ) {
-            if let Some(c) = (i..before.min(i + 12)).find(|&k| self.tok(k).is_punct(',')) {
-                i = c + 1;
+        // Leading conjunctions and adverbs (`And then Trump ...`).
+        while i < before && {
+            let t = self.tok(i);
+            t.is_word() && t.is(class::CONJ | class::ADV) && !t.is(class::PREP) && !t.is(class::WH)
+        } {
+            i += 1;
+        }
+        // An introductory phrase up to a comma (`In July, ...`, `Speaking
+        // to reporters, ...`, `When asked why, ...`).
+        if i < before {
+            let t = self.tok(i);
+            let w = &self.text[t.start as usize..t.end as usize];
+            let intro = t.is(class::PREP | class::ADV | class::CONJ | class::WH)
+                || t.is_word() && (w.ends_with("ing") || w.ends_with("ed"));
+            if intro {
+                if let Some(c) = (i..before.min(i + 16)).find(|&k| self.tok(k).is_punct(',')) {
+                    i = c + 1;
+                }
             }
         }
         if i >= before {
@@ -382,7 +445,18 @@ impl<'a> Finder<'a> {
 
     fn direct_pass(&mut self) {
         for qi in 0..self.quotes.len() {
-            if self.quote_attr[qi].is_some() || !self.quotes[qi].full {
+            if self.quote_attr[qi].is_some() {
+                continue;
+            }
+            if !self.quotes[qi].full {
+                // `..., "his chances are slim," says Stone`: a quote that
+                // starts inside a sentence but ends like speech before its
+                // attribution.
+                if self.ends_like_speech(qi) {
+                    if let Some(found) = self.attribution_after(qi) {
+                        self.push_fragment(qi, found);
+                    }
+                }
                 continue;
             }
             if let Some(attr) = self.attribution_after(qi) {
@@ -391,6 +465,69 @@ impl<'a> Finder<'a> {
                 self.push_direct(qi, attr);
             }
         }
+    }
+
+    /// Whether the quote closes right after `,`, `?`, `!` or a dash: the
+    /// punctuation of a quote followed by its attribution.
+    fn ends_like_speech(&self, qi: usize) -> bool {
+        let q = &self.quotes[qi];
+        q.close.is_some_and(|c| {
+            c > q.inner_start && {
+                let t = self.tok(c - 1);
+                t.kind == Kind::Punct && matches!(t.ch, ',' | '?' | '!' | '—' | '–' | '-')
+            }
+        })
+    }
+
+    /// A quote inside a sentence with its attribution after it: the quote
+    /// alone after an introductory comma, else the clause holding it.
+    fn push_fragment(&mut self, qi: usize, found: Found) {
+        let (qs, qe) = self.quote_range(qi);
+        let sent = self.tok(qs).sent;
+        let (lo, _) = self.sent_range(sent);
+        let after_comma = qs > lo && self.tok(qs - 1).is_punct(',');
+        let start = if after_comma {
+            qs
+        } else {
+            self.clause_start(lo, qs)
+        };
+        let idx = self.attrs.len();
+        self.quote_attr[qi] = Some(idx);
+        if let Some(c) = found.cue {
+            for k in c.0..c.1 {
+                self.used[k as usize] = true;
+            }
+        }
+        self.attrs.push(Attr {
+            kind: if start == qs {
+                QuoteKind::Direct
+            } else {
+                QuoteKind::Mixed
+            },
+            parts: vec![(start, qe)],
+            cue: found.cue,
+            speaker: found.speaker,
+            inherited_from: found.inherited_from,
+            sent: found.cue.map_or(sent, |c| self.tok(c.0).sent),
+        });
+    }
+
+    /// A word that can be a verb: lowercase and in no closed class.
+    fn verbish(&self, t: &Tok) -> bool {
+        t.is_word()
+            && !t.cap
+            && t.classes
+                & (class::DET
+                    | class::PREP
+                    | class::CONJ
+                    | class::PRON_SUBJ
+                    | class::PRON_OBJ
+                    | class::WH
+                    | class::NEG
+                    | class::TIME
+                    | class::AUX
+                    | class::ADV)
+                == 0
     }
 
     fn push_direct(&mut self, qi: usize, found: Found) {
@@ -458,7 +595,7 @@ impl<'a> Finder<'a> {
         let lead = self.skip_right_adverbs(k, hi);
         // Inverted: `said Smith`, `according to X`.
         if let Some(hit) = self.cue_at(lead, hi) {
-            if !self.used[lead as usize] {
+            if !self.used[lead as usize] && self.inverts(hit) {
                 let speaker = self.np_right(self.skip_right_adverbs(hit.range.1, hi), hi);
                 if speaker.is_some() || self.is_multiword(hit) {
                     return Some(self.finish_after(qi, hit.range, speaker, None, hi));
@@ -471,7 +608,7 @@ impl<'a> Finder<'a> {
             if let Some(hit) = self.cue_at(c, hi) {
                 if !self.used[c as usize] && c > k {
                     if let Some(np) = self.subject_left(c, k) {
-                        if np.0 == k {
+                        if np.0 == k && !self.governs_content(hit) {
                             return Some(self.finish_after(qi, hit.range, Some(np), None, hi));
                         }
                     }
@@ -479,7 +616,48 @@ impl<'a> Finder<'a> {
             }
             c += 1;
         }
+        // `"...," Trump shot back`: after a quote that ends like speech, a
+        // subject and any verb form an attribution.
+        if self.ends_like_speech(qi) {
+            for v in k + 1..hi.min(k + 10) {
+                let t = self.tok(v);
+                if !self.verbish(t) || self.used[v as usize] {
+                    continue;
+                }
+                if let Some(np) = self.subject_left(v, k) {
+                    if np.0 == k && np.1 <= v {
+                        return Some(self.finish_after(qi, (v, v + 1), Some(np), None, hi));
+                    }
+                }
+            }
+        }
         None
+    }
+
+    /// Whether a cue has a content clause of its own after it (`He said
+    /// the plan ...`), so that it does not attribute the quote before it.
+    fn governs_content(&self, hit: CueHit) -> bool {
+        let (_, sent_end) = self.sent_range(self.tok(hit.range.0).sent);
+        let after = self.skip_right_adverbs(hit.range.1, sent_end);
+        let cue = &self.lex.cues[hit.id as usize];
+        matches!(
+            self.forward_content(after, sent_end, cue.takes_object),
+            Forward::Content(_)
+        )
+    }
+
+    /// Whether the cue can come before its subject (`said Smith`,
+    /// `according to X`): speech verbs in a finite form, not verbs whose
+    /// next NP is an object (`told reporters`, `saying`).
+    fn inverts(&self, hit: CueHit) -> bool {
+        let cue = &self.lex.cues[hit.id as usize];
+        match cue.tag {
+            CueTag::Multiword => self.lex.lemma(hit.id) == "according to",
+            CueTag::Past | CueTag::Present => {
+                cue.core && (!cue.takes_object || matches!(self.lex.lemma(hit.id), "ask" | "warn"))
+            }
+            CueTag::Base | CueTag::Gerund => false,
+        }
     }
 
     fn is_multiword(&self, hit: CueHit) -> bool {
@@ -637,6 +815,19 @@ impl<'a> Finder<'a> {
             }
             return None;
         }
+        // `Clinton: "..."`: a bare NP before the colon.
+        if open > 0 && self.tok(open - 1).is_punct(':') && prev_end > lo {
+            if let Some(np) = self.np_right(lo, prev_end) {
+                if np == (lo, prev_end) {
+                    return Some(Found {
+                        cue: Some((open - 1, open)),
+                        speaker: Some(np),
+                        inherited_from: None,
+                        continued_by: None,
+                    });
+                }
+            }
+        }
         None
     }
 
@@ -667,6 +858,9 @@ impl<'a> Finder<'a> {
         // Backward: a quote before an attributed one in the same unit, or a
         // paragraph of an unclosed multi-paragraph quote.
         for qi in (0..n).rev() {
+            if knob("noback") {
+                break;
+            }
             if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
                 continue;
             }
@@ -688,6 +882,9 @@ impl<'a> Finder<'a> {
         // Paragraph runs: a quote opening its paragraph right after a
         // paragraph with an attributed quote inherits its speaker.
         for qi in 0..n {
+            if knob("norun") {
+                break;
+            }
             if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
                 continue;
             }
@@ -704,6 +901,12 @@ impl<'a> Finder<'a> {
             let Some(a) = self.quote_attr[p] else {
                 continue;
             };
+            if knob("runpart") {
+                self.quote_attr[qi] = Some(a);
+                let r = self.quote_range(qi);
+                self.attrs[a].parts.push(r);
+                continue;
+            }
             let src = &self.attrs[a];
             let sent = self.tok(self.quote_range(qi).0).sent;
             let attr = Attr {
@@ -716,6 +919,43 @@ impl<'a> Finder<'a> {
             };
             self.quote_attr[qi] = Some(self.attrs.len());
             self.attrs.push(attr);
+        }
+    }
+
+    /// Quotes still without an attribution join the nearest attribution of
+    /// their unit: the one before them, else the one after.
+    fn late_floating_pass(&mut self) {
+        for qi in 0..self.quotes.len() {
+            if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
+                continue;
+            }
+            let (qs, qe) = self.quote_range(qi);
+            let unit = self.quotes[qi].unit;
+            let in_unit =
+                |a: &Attr, f: &Self| a.parts.first().is_some_and(|p| f.tok(p.0).unit == unit);
+            let before = self
+                .attrs
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| in_unit(a, self) && a.parts.last().is_some_and(|p| p.1 <= qs))
+                .max_by_key(|(_, a)| a.parts.last().map_or(0, |p| p.1))
+                .map(|(i, _)| i);
+            let after = self
+                .attrs
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| in_unit(a, self) && a.parts.first().is_some_and(|p| p.0 >= qe))
+                .min_by_key(|(_, a)| a.parts.first().map_or(0, |p| p.0))
+                .map(|(i, _)| i);
+            if let Some(a) = before.or(after) {
+                self.quote_attr[qi] = Some(a);
+                let attr = &mut self.attrs[a];
+                attr.parts.push((qs, qe));
+                attr.parts.sort_unstable();
+                if attr.kind == QuoteKind::Indirect {
+                    attr.kind = QuoteKind::Mixed;
+                }
+            }
         }
     }
 
@@ -740,6 +980,20 @@ impl<'a> Finder<'a> {
                     i += 1;
                     continue;
                 };
+                // A cue inside the content of an attribution found before in
+                // this sentence is reported speech within reported speech.
+                let nested = self
+                    .attrs
+                    .iter()
+                    .rev()
+                    .take_while(|a| a.sent == s)
+                    .any(|a| {
+                        a.kind != QuoteKind::Direct && a.parts.iter().any(|p| p.0 <= i && i < p.1)
+                    });
+                if nested {
+                    i = hit.range.1;
+                    continue;
+                }
                 if let Some(attr) = self.indirect_at(hit, s, lo, hi) {
                     for k in hit.range.0..hit.range.1 {
                         self.used[k as usize] = true;
@@ -754,8 +1008,10 @@ impl<'a> Finder<'a> {
     fn indirect_at(&self, hit: CueHit, s: u32, lo: u32, hi: u32) -> Option<Attr> {
         let c = hit.range.0;
         let cue = &self.lex.cues[hit.id as usize];
+        let mut to_subject = None;
         if c > lo && blocks_cue(self.tok(c - 1), self.text) {
-            return None;
+            to_subject = self.to_infinitive_subject(c, lo);
+            to_subject?;
         }
         // Passives (`was criticized by`) are not reports of speech here.
         let before = self.skip_left_modifiers(c, lo);
@@ -789,7 +1045,7 @@ impl<'a> Finder<'a> {
                 content.push((self.clause_start(lo, end), end));
             }
         } else {
-            let subject = self.subject_left(c, lo);
+            let subject = to_subject.or_else(|| self.subject_left(c, lo));
             speaker = subject;
             let prev = if before > lo {
                 Some(self.tok(before - 1))
@@ -805,7 +1061,9 @@ impl<'a> Finder<'a> {
                     let (sp, from) = self.inherited_speaker(s, c);
                     speaker = sp;
                     inherited_from = from;
-                } else if prev.map_or(true, |p| p.is_punct(',') || p.kind == Kind::Quote) {
+                } else if prev.map_or(true, |p| p.is_punct(',') || p.kind == Kind::Quote)
+                    && self.inverts(hit)
+                {
                     // `..., said Smith.`
                     let sp = self.np_right(self.skip_right_adverbs(hit.range.1, hi), hi);
                     if let Some(sp) = sp {
@@ -893,6 +1151,23 @@ impl<'a> Finder<'a> {
         self.make_indirect(content, hit.range, speaker, inherited_from, s)
     }
 
+    /// `he went on to say`, `she declined to say`: the subject of the verb
+    /// before `to`.
+    fn to_infinitive_subject(&self, c: u32, lo: u32) -> Option<Range> {
+        if c < lo + 2 || !eq_lower(self.tok(c - 1), self.text, "to") {
+            return None;
+        }
+        let mut v = c - 2;
+        if v > lo && eq_lower(self.tok(v), self.text, "on") {
+            v -= 1;
+        }
+        let t = self.tok(v);
+        if !(self.verbish(t) || t.is(class::CUE)) || t.cap {
+            return None;
+        }
+        self.subject_left(v, lo)
+    }
+
     /// Whether a weak cue (`think`, `find`) has enough support: content
     /// introduced by `that` or a wh-word, or quoted words in its content.
     fn weak_cue_ok(&self, hit: CueHit, content: &[Range]) -> bool {
@@ -921,6 +1196,19 @@ impl<'a> Finder<'a> {
                 if q != 0 && self.quote_attr[q as usize - 1].is_some() {
                     part.1 = k;
                     break;
+                }
+            }
+        }
+        // A content that ends inside a quoted fragment runs to its close
+        // (a sentence end inside the marks is not the content's end).
+        for part in &mut content {
+            if part.1 > part.0 {
+                let q = self.in_quote[part.1 as usize - 1];
+                if q != 0 {
+                    let (_, qend) = self.quote_range(q as usize - 1);
+                    if qend > part.1 && self.quote_attr[q as usize - 1].is_none() {
+                        part.1 = qend;
+                    }
                 }
             }
         }
@@ -982,6 +1270,20 @@ impl<'a> Finder<'a> {
         let mut k = start;
         while k < hi {
             let t = self.tok(k);
+            // `X said A, and suggested that B`: a second cue of the subject.
+            if k > start
+                && t.is_word()
+                && (eq_lower(t, self.text, "and") || eq_lower(t, self.text, "but"))
+            {
+                let next = self.skip_right_adverbs(k + 1, hi);
+                if next < hi && self.in_quote[next as usize] == 0 {
+                    if let Some(hit) = self.cue_at(next, hi) {
+                        if self.lex.cues[hit.id as usize].tag != CueTag::Gerund {
+                            return trim_end_punct(self, start, k);
+                        }
+                    }
+                }
+            }
             if t.is_punct(',') && k + 1 < hi {
                 let next = k + 1;
                 if let Some(hit) = self.cue_at(next, hi) {
@@ -1056,7 +1358,11 @@ impl<'a> Finder<'a> {
             let lim = hi.min(j + 18);
             for k in j..lim {
                 let x = self.tok(k);
-                if x.kind == Kind::Quote || x.is_punct(';') || x.is_punct(':') {
+                if x.kind == Kind::Quote
+                    || x.is_punct(';')
+                    || x.is_punct(':')
+                    || x.is(class::CUE) && !x.cap && k > j
+                {
                     break;
                 }
                 if x.is_word() && eq_lower(x, self.text, "that") && k > j {
@@ -1071,7 +1377,7 @@ impl<'a> Finder<'a> {
             // `to` + infinitive after `urge`, `ask`, `call on`.
             return Forward::None;
         }
-        let clause_like = t.is(class::PRON_SUBJ)
+        let clause_like = t.is(class::PRON_SUBJ | class::PRON_OBJ) && t.is_word()
             || t.is(class::DET)
             || t.is_name()
             || t.kind == Kind::Number

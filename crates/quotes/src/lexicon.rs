@@ -10,6 +10,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// The reporting-verb lexicon (form, lemma, tag, sources, core).
 const REPORTING_VERBS: &str = include_str!("../data/reporting_verbs.tsv");
+/// Further reporting and stance verbs written for this stage (CC0), in the
+/// same format; their multiword cues are all kept.
+const EXTRA_CUES: &str = include_str!("../data/extra_cues.tsv");
 /// Honorifics and titles (title, category, source, factbook_attested).
 const TITLES: &str = include_str!("../data/honorifics_titles.tsv");
 
@@ -583,7 +586,9 @@ impl Lexicon {
             }
         }
         lex.load_titles();
-        lex.load_cues();
+        let mut lemma_ids = HashMap::new();
+        lex.load_cues(REPORTING_VERBS, false, &mut lemma_ids);
+        lex.load_cues(EXTRA_CUES, true, &mut lemma_ids);
         lex
     }
 
@@ -636,9 +641,8 @@ impl Lexicon {
         }
     }
 
-    fn load_cues(&mut self) {
-        let mut lemma_ids: HashMap<String, u16> = HashMap::new();
-        for line in REPORTING_VERBS.lines().skip(1) {
+    fn load_cues(&mut self, tsv: &str, all_multiword: bool, lemma_ids: &mut HashMap<String, u16>) {
+        for line in tsv.lines().skip(1) {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() < 5 {
                 continue;
@@ -660,6 +664,7 @@ impl Lexicon {
             // statement`, `told reporters`) are handled by the grammar of
             // the single verb; keep only true multiword cues.
             if tag == CueTag::Multiword
+                && !all_multiword
                 && !matches!(
                     lemma,
                     "according to" | "point out" | "go on" | "quoted as saying"

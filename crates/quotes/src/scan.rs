@@ -336,7 +336,7 @@ fn is_abbreviation(word: &str) -> bool {
     }
     let first_upper = word.chars().next().is_some_and(char::is_uppercase);
     if !first_upper {
-        return matches!(word, "vs" | "etc" | "approx" | "est" | "p.m" | "a.m" | "no");
+        return matches!(word, "vs" | "etc" | "approx" | "est" | "p.m" | "a.m");
     }
     matches!(
         word,
@@ -552,7 +552,16 @@ fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>
             continue;
         }
         if c.is_alphanumeric() {
-            let end = word_end(slice, i);
+            let mut end = word_end(slice, i);
+            // Abbreviations keep their period (`Rep.`, `Jason C. Ervin`), so
+            // that names run across it.
+            if slice[end..].starts_with('.')
+                && c.is_alphabetic()
+                && is_abbreviation(&slice[start..end])
+                && !slice[end + 1..].starts_with('.')
+            {
+                end += 1;
+            }
             advance_to(&mut chars, end);
             push_word(out, slice, base, start, end, unit, lex);
             prev = slice[..end].chars().next_back();
