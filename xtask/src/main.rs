@@ -1,7 +1,12 @@
 //! `cargo xtask <task>`: the single entry point for project chores.
 //!
 //! Tasks:
-//!   ci        cargo fmt --check, clippy -D warnings, the workspace tests
+//!   ci            cargo fmt --check, clippy -D warnings, the workspace tests
+//!   eval quotes   score the release binary on PolNeAR (as eval_quotes.py)
+//!   train-quotes  learn the quote stage's cue statistics from PolNeAR train
+
+mod eval_quotes;
+mod train_quotes;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +18,9 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci              fmt --check, clippy --all-targets -D warnings, tests (what .ci/run runs)
+  eval quotes     [--set polnear-dev|polnear-train|polnear-test|all] [--data DIR] [--system CMD]
+                  score the release binary on PolNeAR exactly as ../shared/tools/eval_quotes.py
+  train-quotes    [--data DIR] [--out FILE] learn crates/quotes/data/cue_stats.tsv from PolNeAR train
 ";
 
 fn main() -> Result<()> {
@@ -21,6 +29,10 @@ fn main() -> Result<()> {
     let rest: Vec<String> = args.collect();
     match task.as_deref() {
         Some("ci") => ci(&rest),
+        Some("eval") if rest.first().map(String::as_str) == Some("quotes") => {
+            eval_quotes::run(&root(), &rest[1..])
+        }
+        Some("train-quotes") => train_quotes::run(&root(), &rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
             Ok(())

@@ -15,14 +15,15 @@ use document::QuoteKind;
 use crate::lexicon::{class, CueTag, Lexicon};
 use crate::marks::Quoted;
 use crate::scan::{Kind, Mark, Scan, Tok};
+use crate::stats::{Decision, Decisions, Pattern};
 
-/// Experiment switches (temporary).
-pub(crate) fn knob(name: &str) -> bool {
-    static KNOBS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    KNOBS
-        .get_or_init(|| std::env::var("QX").unwrap_or_default())
-        .split(',')
-        .any(|k| k == name)
+/// How indirect and mixed candidates are kept.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Gate<'a> {
+    /// By the learned statistics, else the lexicon's rules.
+    Table(&'a Decisions),
+    /// Every candidate (to learn the statistics).
+    Permissive,
 }
 
 /// A half-open token range.
@@ -43,6 +44,8 @@ pub(crate) struct Attr {
     pub inherited_from: Option<usize>,
     /// Sentence of the cue (or of the content when there is no cue).
     pub sent: u32,
+    /// For indirect and mixed attributions: cue, pattern, quoted content.
+    pub key: Option<(u16, Pattern, bool)>,
 }
 
 /// What one cue token starts.
@@ -71,6 +74,7 @@ pub(crate) struct Finder<'a> {
     scan: &'a Scan,
     lex: &'a Lexicon,
     quotes: &'a [Quoted],
+    gate: Gate<'a>,
     /// For every token: index+1 of the top-level quote holding it (marks
     /// included), 0 if none.
     in_quote: Vec<u32>,
@@ -83,7 +87,13 @@ pub(crate) struct Finder<'a> {
 }
 
 impl<'a> Finder<'a> {
-    pub fn new(text: &'a str, scan: &'a Scan, lex: &'a Lexicon, quotes: &'a [Quoted]) -> Self {
+    pub fn new(
+        text: &'a str,
+        scan: &'a Scan,
+        lex: &'a Lexicon,
+        quotes: &'a [Quoted],
+        gate: Gate<'a>,
+    ) -> Self {
         let mut in_quote = vec![0u32; scan.toks.len()];
         for (qi, q) in quotes.iter().enumerate() {
             let from = q.open.unwrap_or(q.inner_start);
@@ -97,6 +107,7 @@ impl<'a> Finder<'a> {
             scan,
             lex,
             quotes,
+            gate,
             in_quote,
             used: vec![false; scan.toks.len()],
             quote_attr: vec![None; quotes.len()],
@@ -109,9 +120,7 @@ impl<'a> Finder<'a> {
         self.direct_pass();
         self.floating_pass();
         self.indirect_pass();
-        if !knob("nolate") {
-            self.late_floating_pass();
-        }
+        self.late_floating_pass();
         self.attrs
             .sort_by_key(|a| a.parts.first().map_or(0, |p| p.0));
     }
@@ -509,6 +518,7 @@ impl<'a> Finder<'a> {
             speaker: found.speaker,
             inherited_from: found.inherited_from,
             sent: found.cue.map_or(sent, |c| self.tok(c.0).sent),
+            key: None,
         });
     }
 
@@ -553,6 +563,7 @@ impl<'a> Finder<'a> {
             speaker: found.speaker,
             inherited_from: found.inherited_from,
             sent,
+            key: None,
         });
     }
 
@@ -858,9 +869,6 @@ impl<'a> Finder<'a> {
         // Backward: a quote before an attributed one in the same unit, or a
         // paragraph of an unclosed multi-paragraph quote.
         for qi in (0..n).rev() {
-            if knob("noback") {
-                break;
-            }
             if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
                 continue;
             }
@@ -880,11 +888,10 @@ impl<'a> Finder<'a> {
             }
         }
         // Paragraph runs: a quote opening its paragraph right after a
-        // paragraph with an attributed quote inherits its speaker.
+        // paragraph with an attributed quote continues that attribution (one
+        // speaker, one more part), as news style runs a speech over
+        // paragraphs.
         for qi in 0..n {
-            if knob("norun") {
-                break;
-            }
             if self.quote_attr[qi].is_some() || !self.is_candidate(qi) {
                 continue;
             }
@@ -901,24 +908,9 @@ impl<'a> Finder<'a> {
             let Some(a) = self.quote_attr[p] else {
                 continue;
             };
-            if knob("runpart") {
-                self.quote_attr[qi] = Some(a);
-                let r = self.quote_range(qi);
-                self.attrs[a].parts.push(r);
-                continue;
-            }
-            let src = &self.attrs[a];
-            let sent = self.tok(self.quote_range(qi).0).sent;
-            let attr = Attr {
-                kind: QuoteKind::Direct,
-                parts: vec![self.quote_range(qi)],
-                cue: None,
-                speaker: src.speaker,
-                inherited_from: src.inherited_from.or(Some(a)),
-                sent,
-            };
-            self.quote_attr[qi] = Some(self.attrs.len());
-            self.attrs.push(attr);
+            self.quote_attr[qi] = Some(a);
+            let r = self.quote_range(qi);
+            self.attrs[a].parts.push(r);
         }
     }
 
@@ -994,7 +986,7 @@ impl<'a> Finder<'a> {
                     i = hit.range.1;
                     continue;
                 }
-                if let Some(attr) = self.indirect_at(hit, s, lo, hi) {
+                if let Some(attr) = self.indirect_at(hit, s, lo, hi).filter(|a| self.accept(a)) {
                     for k in hit.range.0..hit.range.1 {
                         self.used[k as usize] = true;
                     }
@@ -1029,8 +1021,10 @@ impl<'a> Finder<'a> {
         let mut speaker: Option<Range>;
         let mut inherited_from = None;
         let mut content: Vec<Range> = Vec::new();
+        let pattern;
 
         if lemma == "according to" {
+            pattern = Pattern::According;
             speaker = self.np_right(hit.range.1, hi);
             let sp = speaker?;
             if sp.1 < hi && self.tok(sp.1).is_punct(',') && (c == lo || self.is_clause_start(c, lo))
@@ -1075,14 +1069,14 @@ impl<'a> Finder<'a> {
                             let end = before - 1;
                             let start = self.clause_start(lo, end);
                             if end > start + 2 {
-                                let attr = self.make_indirect(
+                                return self.make_indirect(
                                     vec![(start, end)],
-                                    hit.range,
+                                    hit,
+                                    Pattern::Inverted,
                                     Some(sp),
                                     None,
                                     s,
                                 );
-                                return attr;
                             }
                         }
                     }
@@ -1093,8 +1087,19 @@ impl<'a> Finder<'a> {
             }
             let after = self.skip_right_adverbs(hit.range.1, hi);
             match self.forward_content(after, hi, cue.takes_object) {
-                Forward::Content(range) => content.push(range),
+                Forward::Content(range) => {
+                    let t = self.tok(range.0);
+                    pattern = if t.is_word() && t.is(class::WH) {
+                        Pattern::That
+                    } else if range.0 > 0 && self.tok(range.0 - 1).is_punct(':') {
+                        Pattern::Colon
+                    } else {
+                        Pattern::Bare
+                    };
+                    content.push(range);
+                }
                 Forward::Anaphor => {
+                    pattern = Pattern::Anaphor;
                     // `... revealed this`: the previous sentence.
                     if s == 0
                         || self.scan.sents[s as usize - 1].unit != self.scan.sents[s as usize].unit
@@ -1113,6 +1118,7 @@ impl<'a> Finder<'a> {
                     content.push((ps, pe));
                 }
                 Forward::None => {
+                    pattern = Pattern::Back;
                     // Content before: `..., Nefzi said.` / medial.
                     let sp = speaker?;
                     if sp.0 > lo && inherited_from.is_none() && self.tok(sp.0 - 1).is_punct(',') {
@@ -1145,10 +1151,24 @@ impl<'a> Finder<'a> {
         if content.is_empty() {
             return None;
         }
-        if !cue.core && !self.weak_cue_ok(hit, &content) {
-            return None;
+        self.make_indirect(content, hit, pattern, speaker, inherited_from, s)
+    }
+
+    /// Whether to keep an indirect or mixed candidate: by the learned
+    /// statistics when they cover it, else core cues always and weak cues
+    /// (`think`, `call`) only with a `that` clause or quoted words.
+    fn accept(&self, attr: &Attr) -> bool {
+        let Some((cue, pattern, quoted)) = attr.key else {
+            return true;
+        };
+        match self.gate {
+            Gate::Permissive => true,
+            Gate::Table(decisions) => match decisions.get(cue, pattern, quoted) {
+                Decision::Keep => true,
+                Decision::Drop => false,
+                Decision::Rules => self.lex.cues[cue as usize].core || self.weak_cue_ok(attr),
+            },
         }
-        self.make_indirect(content, hit.range, speaker, inherited_from, s)
     }
 
     /// `he went on to say`, `she declined to say`: the subject of the verb
@@ -1170,8 +1190,8 @@ impl<'a> Finder<'a> {
 
     /// Whether a weak cue (`think`, `find`) has enough support: content
     /// introduced by `that` or a wh-word, or quoted words in its content.
-    fn weak_cue_ok(&self, hit: CueHit, content: &[Range]) -> bool {
-        let _ = hit;
+    fn weak_cue_ok(&self, attr: &Attr) -> bool {
+        let content = &attr.parts;
         let first = content[0].0;
         let t = self.tok(first);
         let introduced = t.is_word() && (eq_lower(t, self.text, "that") || t.is(class::WH));
@@ -1184,7 +1204,8 @@ impl<'a> Finder<'a> {
     fn make_indirect(
         &self,
         mut content: Vec<Range>,
-        cue: Range,
+        hit: CueHit,
+        pattern: Pattern,
         speaker: Option<Range>,
         inherited_from: Option<usize>,
         sent: u32,
@@ -1229,10 +1250,11 @@ impl<'a> Finder<'a> {
                 QuoteKind::Indirect
             },
             parts: content,
-            cue: Some(cue),
+            cue: Some(hit.range),
             speaker,
             inherited_from,
             sent,
+            key: Some((hit.id, pattern, quoted)),
         })
     }
 
@@ -1284,8 +1306,11 @@ impl<'a> Finder<'a> {
                     }
                 }
             }
-            if t.is_punct(',') && k + 1 < hi {
+            if t.is_punct(',') && k + 1 < hi && self.in_quote[k as usize] == 0 {
                 let next = k + 1;
+                if self.starts_adjunct_clause(next) {
+                    return k;
+                }
                 if let Some(hit) = self.cue_at(next, hi) {
                     let cue = &self.lex.cues[hit.id as usize];
                     if cue.tag == CueTag::Gerund || cue.tag == CueTag::Multiword {
@@ -1310,6 +1335,37 @@ impl<'a> Finder<'a> {
         trim_end_punct(self, start, hi)
     }
 
+    /// Whether the words after a comma start a clause that is not part of
+    /// a reported content: a relative clause (`, which ...`), an adverbial
+    /// one (`, while ...`, `, after ...`) or a participle (`, forcing ...`).
+    fn starts_adjunct_clause(&self, k: u32) -> bool {
+        let t = self.tok(k);
+        if !t.is_word() || t.cap && !self.sentence_initial(k) && t.is_name() {
+            return false;
+        }
+        let w = &self.text[t.start as usize..t.end as usize];
+        let lower = w.to_ascii_lowercase();
+        if matches!(lower.as_str(), "who" | "which" | "whose" | "whom" | "where") {
+            return true;
+        }
+        if matches!(
+            lower.as_str(),
+            "while"
+                | "whereas"
+                | "although"
+                | "though"
+                | "after"
+                | "before"
+                | "since"
+                | "unless"
+                | "despite"
+                | "even"
+        ) {
+            return true;
+        }
+        false
+    }
+
     fn forward_content(&self, after: u32, hi: u32, takes_object: bool) -> Forward {
         let mut j = after;
         if j >= hi {
@@ -1326,7 +1382,7 @@ impl<'a> Finder<'a> {
             } else if t.is(class::DET) {
                 j += 1;
                 let mut n = 0;
-                while j < hi && n < 3 && self.nounish(self.tok(j)) && !self.tok(j).is_name() {
+                while j < hi && n < 4 && (self.nounish(self.tok(j)) || self.tok(j).poss) {
                     j += 1;
                     n += 1;
                 }

@@ -46,15 +46,29 @@ mod lexicon;
 mod marks;
 mod resolve;
 mod scan;
+mod stats;
 
 use document::{Document, Quote, Span, Stage, StageError};
 
 use lexicon::Lexicon;
+pub use stats::{CueKey, CueStats, CueStatsError, Pattern};
 
 /// The quote-attribution stage.
 #[derive(Debug, Clone)]
 pub struct QuoteAttributor {
     lex: Lexicon,
+    decisions: stats::Decisions,
+}
+
+/// A quote candidate with the key the cue statistics describe it by (see
+/// [`QuoteAttributor::candidates`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The quote as the stage would write it.
+    pub quote: Quote,
+    /// For indirect and mixed quotes: the cue's key; `None` for quotes found
+    /// by their marks.
+    pub key: Option<CueKey>,
 }
 
 impl Default for QuoteAttributor {
@@ -64,18 +78,38 @@ impl Default for QuoteAttributor {
 }
 
 impl QuoteAttributor {
-    /// An attributor with the bundled lexicons.
+    /// An attributor with the bundled lexicons and cue statistics.
     pub fn new() -> Self {
-        QuoteAttributor {
-            lex: Lexicon::bundled(),
-        }
+        Self::with_cue_stats(&CueStats::bundled())
+    }
+
+    /// An attributor with the bundled lexicons and the given cue statistics
+    /// ([`CueStats::empty`] leaves every cue to the lexicon's rules).
+    pub fn with_cue_stats(stats: &CueStats) -> Self {
+        let lex = Lexicon::bundled();
+        let decisions = stats.decisions(&lex);
+        QuoteAttributor { lex, decisions }
     }
 
     /// The quotes of `doc`, without changing it.
     pub fn find(&self, doc: &Document) -> Vec<Quote> {
+        self.run(doc, attrib::Gate::Table(&self.decisions))
+            .into_iter()
+            .map(|c| c.quote)
+            .collect()
+    }
+
+    /// Every candidate of `doc`, with no cue dropped by the statistics or
+    /// the weak-cue rule, each with its cue key: what
+    /// `cargo xtask train-quotes` counts to learn [`CueStats`].
+    pub fn candidates(&self, doc: &Document) -> Vec<Candidate> {
+        self.run(doc, attrib::Gate::Permissive)
+    }
+
+    fn run(&self, doc: &Document, gate: attrib::Gate<'_>) -> Vec<Candidate> {
         let scan = scan::Scan::new(doc, &self.lex);
         let quoted = marks::pair(&scan);
-        let mut finder = attrib::Finder::new(&doc.text, &scan, &self.lex, &quoted);
+        let mut finder = attrib::Finder::new(&doc.text, &scan, &self.lex, &quoted, gate);
         finder.run();
         let attrs = finder.attrs;
         let resolved = resolve::resolve(doc, &scan, &attrs);
@@ -90,7 +124,7 @@ impl QuoteAttributor {
                 end: b.end,
             })
         };
-        let mut quotes: Vec<Quote> = Vec::with_capacity(attrs.len());
+        let mut quotes: Vec<Candidate> = Vec::with_capacity(attrs.len());
         for (a, res) in attrs.iter().zip(&resolved) {
             let mut parts: Vec<Span> = a.parts.iter().filter_map(|&p| span_of(p)).collect();
             parts.sort();
@@ -106,18 +140,27 @@ impl QuoteAttributor {
                 parts.clear();
             }
             let cluster = res.cluster.filter(|&c| (c as usize) < doc.clusters.len());
-            quotes.push(Quote {
-                span,
-                kind: a.kind,
-                parts,
-                cue: a.cue.and_then(span_of),
-                speaker: a.speaker.and_then(span_of),
-                cluster,
-                speaker_name: cluster.map(|c| doc.clusters[c as usize].name.clone()),
+            let key = a.key.map(|(cue, pattern, quoted)| CueKey {
+                lemma: self.lex.lemma(cue).to_string(),
+                tag: stats::tag_name(self.lex.cues[cue as usize].tag),
+                pattern,
+                quoted,
+            });
+            quotes.push(Candidate {
+                quote: Quote {
+                    span,
+                    kind: a.kind,
+                    parts,
+                    cue: a.cue.and_then(span_of),
+                    speaker: a.speaker.and_then(span_of),
+                    cluster,
+                    speaker_name: cluster.map(|c| doc.clusters[c as usize].name.clone()),
+                },
+                key,
             });
         }
-        quotes.sort_by_key(|q| (q.span.start, q.span.end));
-        quotes.dedup_by(|b, a| a.span == b.span);
+        quotes.sort_by_key(|c| (c.quote.span.start, c.quote.span.end));
+        quotes.dedup_by(|b, a| a.quote.span == b.quote.span);
         quotes
     }
 }

@@ -508,6 +508,36 @@ fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>
         }
         let start = i;
         let next = chars.peek().map(|&(_, n)| n);
+        // Doubled single marks are one double mark (`''Yes,'' he said`,
+        // ``` ``Yes'' ```), as in some newspapers' archives.
+        if (c == '\'' || c == '`') && next == Some(c) {
+            chars.next();
+            let end = i + 2;
+            let n = slice[end..].chars().next();
+            let p_open = prev.map_or(true, |p| {
+                p.is_whitespace() || is_opening_punct(p) || (is_quote_char(p) && last_mark_opened)
+            });
+            let n_close = n.map_or(true, is_closing_context);
+            let as_char = if c == '`' { '“' } else { '"' };
+            if let Some(mark) = classify_mark(as_char, p_open, n_close, false) {
+                last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
+                out.push(Tok {
+                    start: base + start as u32,
+                    end: base + end as u32,
+                    kind: Kind::Quote,
+                    ch: as_char,
+                    cap: false,
+                    poss: false,
+                    classes: 0,
+                    entry: NO_ENTRY,
+                    mark: Some(mark),
+                    sent: 0,
+                    unit,
+                });
+            }
+            prev = Some(c);
+            continue;
+        }
         if is_quote_char(c) {
             let rest = &slice[i + c.len_utf8()..];
             let after_word = prev.is_some_and(char::is_alphanumeric);
