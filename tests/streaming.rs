@@ -103,7 +103,10 @@ fn output_is_identical_for_any_thread_count() {
     assert_eq!(recs.len(), 306, "300 articles + 6 broken lines");
     assert_eq!(recs[0]["id"], "gen-0");
     assert_eq!(recs[304]["id"], "gen-299");
-    assert_eq!(recs[305]["id"], "corpus:306", "the last line is a broken one");
+    assert_eq!(
+        recs[305]["id"], "corpus:306",
+        "the last line is a broken one"
+    );
 }
 
 /// Panics on one document, fails another, passes the rest.

@@ -1,7 +1,11 @@
 //! `cargo xtask <task>`: the single entry point for project chores.
 //!
-//! Tasks:
-//!   ci        cargo fmt --check, clippy -D warnings, the workspace tests
+//! Run `cargo xtask help` for the list of tasks.
+
+// Reports are the output of these tasks.
+#![allow(clippy::print_stdout)]
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +17,9 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci              fmt --check, clippy --all-targets -D warnings, tests (what .ci/run runs)
+  bench [--stages all|tag|segment|none] [--corpus DIR]
+                  throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
+                  of the release binary on ../shared/data/corpus
 ";
 
 fn main() -> Result<()> {
@@ -21,6 +28,7 @@ fn main() -> Result<()> {
     let rest: Vec<String> = args.collect();
     match task.as_deref() {
         Some("ci") => ci(&rest),
+        Some("bench") => bench::bench(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
             Ok(())
@@ -49,6 +57,20 @@ fn cargo(args: &[&str]) -> Result<()> {
         bail!("cargo {} failed ({status})", args.join(" "));
     }
     Ok(())
+}
+
+/// Builds the release `pipeline` binary and returns its path.
+fn build_release_pipeline() -> Result<PathBuf> {
+    cargo(&[
+        "build",
+        "--release",
+        "--quiet",
+        "--package",
+        "pipeline",
+        "--bin",
+        "pipeline",
+    ])?;
+    Ok(root().join("target/release/pipeline"))
 }
 
 fn ci(_args: &[String]) -> Result<()> {
