@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod spark;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,6 +21,9 @@ tasks:
   bench [--stages all|tag|segment|none] [--corpus DIR]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
+  spark-check [--input FILE.jsonl]
+                  run examples/spark/pipe_corpus.py in Spark local mode (needs pyspark;
+                  PYTHON=path/to/python) and check it equals a single-process run
 ";
 
 fn main() -> Result<()> {
@@ -29,6 +33,7 @@ fn main() -> Result<()> {
     match task.as_deref() {
         Some("ci") => ci(&rest),
         Some("bench") => bench::bench(&rest),
+        Some("spark-check") => spark::spark_check(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
             Ok(())
