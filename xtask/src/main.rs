@@ -18,7 +18,7 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci              fmt --check, clippy --all-targets -D warnings, tests (what .ci/run runs)
-  bench [--stages all|tag|segment|none] [--corpus DIR]
+  bench [--stages all|tag|segment|none] [--corpus DIR] [--compare spacy]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
   spark-check [--input FILE.jsonl]
