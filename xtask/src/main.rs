@@ -5,6 +5,7 @@
 // Reports are the output of these tasks.
 #![allow(clippy::print_stdout)]
 
+mod batch;
 mod bench;
 mod spark;
 
@@ -18,6 +19,8 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci              fmt --check, clippy --all-targets -D warnings, tests (what .ci/run runs)
+  batch --input PATH... --output DIR [--shard-docs N] [--threads N] [--pipeline BINARY]
+                  the release pipeline over a corpus into resumable gzip shards + manifest.json
   bench [--stages all|tag|segment|none] [--corpus DIR] [--compare spacy]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
@@ -33,6 +36,7 @@ fn main() -> Result<()> {
     match task.as_deref() {
         Some("ci") => ci(&rest),
         Some("bench") => bench::bench(&rest),
+        Some("batch") => batch::batch(&rest),
         Some("spark-check") => spark::spark_check(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
