@@ -11,8 +11,6 @@
 //!
 //! The scoring functions are shared with `cargo xtask train-quotes`.
 
-// The report is this task's output, as the Python scorer's is.
-#![allow(clippy::print_stdout)]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};

@@ -1,11 +1,14 @@
 //! `cargo xtask <task>`: the single entry point for project chores.
 //!
-//! Tasks:
-//!   ci            cargo fmt --check, clippy -D warnings, the workspace tests
-//!   eval quotes   score the release binary on PolNeAR (as eval_quotes.py)
-//!   train-quotes  learn the quote stage's cue statistics from PolNeAR train
+//! Run `cargo xtask help` for the list of tasks.
 
+// Reports are the output of these tasks.
+#![allow(clippy::print_stdout)]
+
+mod batch;
+mod bench;
 mod eval_quotes;
+mod spark;
 mod train_quotes;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +21,14 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci              fmt --check, clippy --all-targets -D warnings, tests (what .ci/run runs)
+  batch --input PATH... --output DIR [--shard-docs N] [--threads N] [--pipeline BINARY]
+                  the release pipeline over a corpus into resumable gzip shards + manifest.json
+  bench [--stages all|tag|segment|none] [--corpus DIR] [--compare spacy]
+                  throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
+                  of the release binary on ../shared/data/corpus
+  spark-check [--input FILE.jsonl]
+                  run examples/spark/pipe_corpus.py in Spark local mode (needs pyspark;
+                  PYTHON=path/to/python) and check it equals a single-process run
   eval quotes     [--set polnear-dev|polnear-train|polnear-test|all] [--data DIR] [--system CMD]
                   score the release binary on PolNeAR exactly as ../shared/tools/eval_quotes.py
   train-quotes    [--data DIR] [--out FILE] learn crates/quotes/data/cue_stats.tsv from PolNeAR train
@@ -33,6 +44,9 @@ fn main() -> Result<()> {
             eval_quotes::run(&root(), &rest[1..])
         }
         Some("train-quotes") => train_quotes::run(&root(), &rest),
+        Some("bench") => bench::bench(&rest),
+        Some("batch") => batch::batch(&rest),
+        Some("spark-check") => spark::spark_check(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
             Ok(())
@@ -61,6 +75,20 @@ fn cargo(args: &[&str]) -> Result<()> {
         bail!("cargo {} failed ({status})", args.join(" "));
     }
     Ok(())
+}
+
+/// Builds the release `pipeline` binary and returns its path.
+fn build_release_pipeline() -> Result<PathBuf> {
+    cargo(&[
+        "build",
+        "--release",
+        "--quiet",
+        "--package",
+        "pipeline",
+        "--bin",
+        "pipeline",
+    ])?;
+    Ok(root().join("target/release/pipeline"))
 }
 
 fn ci(_args: &[String]) -> Result<()> {
