@@ -11,7 +11,6 @@
 //!
 //! The scoring functions are shared with `cargo xtask train-quotes`.
 
-
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -386,7 +386,21 @@ impl<'a> Finder<'a> {
             }
             break;
         }
-        (j > body).then_some((i, j))
+        if j == body {
+            return None;
+        }
+        // `the stadium manager, Lisa Grant.`: a nominal with its name.
+        let nominal = (body..j).all(|k| !self.tok(k).cap);
+        if nominal && j + 1 < hi && self.tok(j).is_punct(',') && self.tok(j + 1).is_name() {
+            let mut k = j + 1;
+            while k < hi && self.tok(k).is_name() {
+                k += 1;
+            }
+            if k == hi || self.tok(k).kind == Kind::Punct {
+                return Some((i, k));
+            }
+        }
+        Some((i, j))
     }
 
     /// The speaker of the nearest earlier attribution in the same sentence,
@@ -775,9 +789,9 @@ impl<'a> Finder<'a> {
             if self.used[c as usize] || c > 0 && c > lo && blocks_cue(self.tok(c - 1), self.text) {
                 continue;
             }
-            let cue = self.lex.cues[hit.id as usize].clone();
+            let cue_tag = self.lex.cues[hit.id as usize].tag;
             let sent = self.tok(c).sent;
-            if cue.tag == CueTag::Multiword && self.lex.lemma(hit.id) == "according to" {
+            if cue_tag == CueTag::Multiword && self.lex.lemma(hit.id) == "according to" {
                 let speaker = self.np_right(hit.range.1, prev_end);
                 return Some(Found {
                     cue: Some(hit.range),
@@ -802,7 +816,7 @@ impl<'a> Finder<'a> {
                     || p.is_word()
                         && (eq_lower(p, self.text, "and") || eq_lower(p, self.text, "but"))
             };
-            if cue.tag == CueTag::Gerund || joined {
+            if cue_tag == CueTag::Gerund || joined {
                 let (speaker, from) = self.inherited_speaker(sent, c);
                 if speaker.is_some() {
                     return Some(Found {
@@ -1270,7 +1284,7 @@ impl<'a> Finder<'a> {
     /// Where a content clause ending at `end` starts: the sentence start,
     /// after any opening quote marks.
     fn clause_start(&self, lo: u32, end: u32) -> u32 {
-        let mut s = lo;
+        let mut s = self.skip_dateline(lo, end);
         // Start after the last attribution cue of this sentence that lies
         // before `end` (two attributions in one sentence).
         for k in (lo..end).rev() {
@@ -1283,6 +1297,29 @@ impl<'a> Finder<'a> {
             }
         }
         s
+    }
+
+    /// After a dateline opening a paragraph (`Oslo - `, `NEW YORK (Reuters)
+    /// — `): names, numbers and brackets up to a dash.
+    fn skip_dateline(&self, lo: u32, end: u32) -> u32 {
+        let unit_start = self.scan.units[self.tok(lo).unit as usize].start;
+        if lo != unit_start {
+            return lo;
+        }
+        for k in lo..end.min(lo + 8) {
+            let t = self.tok(k);
+            if t.kind == Kind::Punct && matches!(t.ch, '-' | '—' | '–') {
+                let next_cap = k + 1 < end && self.tok(k + 1).cap;
+                return if k > lo && next_cap { k + 1 } else { lo };
+            }
+            let part_of_dateline = t.is_name()
+                || t.kind == Kind::Number
+                || t.kind == Kind::Punct && matches!(t.ch, '(' | ')' | ',' | '.' | '/');
+            if !part_of_dateline {
+                return lo;
+            }
+        }
+        lo
     }
 
     /// Where a content clause starting at `start` ends: the sentence end,
@@ -1344,23 +1381,11 @@ impl<'a> Finder<'a> {
             return false;
         }
         let w = &self.text[t.start as usize..t.end as usize];
-        let lower = w.to_ascii_lowercase();
-        if matches!(lower.as_str(), "who" | "which" | "whose" | "whom" | "where") {
-            return true;
-        }
-        if matches!(
-            lower.as_str(),
-            "while"
-                | "whereas"
-                | "although"
-                | "though"
-                | "after"
-                | "before"
-                | "since"
-                | "unless"
-                | "despite"
-                | "even"
-        ) {
+        const STARTS: &[&str] = &[
+            "who", "which", "whose", "whom", "where", "while", "whereas", "although", "though",
+            "after", "before", "since", "unless", "despite", "even",
+        ];
+        if STARTS.iter().any(|x| x.eq_ignore_ascii_case(w)) {
             return true;
         }
         false

@@ -156,6 +156,9 @@ type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
     words: FxMap<Box<[u8]>, u32>,
+    /// A quick "certainly not in the lexicon" test for ASCII words: one bit
+    /// per (length, first letter, last letter) seen among the keys.
+    filter: Vec<u64>,
     entries: Vec<Entry>,
     /// Every cue form.
     pub cues: Vec<Cue>,
@@ -556,6 +559,7 @@ impl Lexicon {
     pub fn bundled() -> Lexicon {
         let mut lex = Lexicon {
             words: FxMap::default(),
+            filter: Vec::new(),
             entries: Vec::new(),
             cues: Vec::new(),
             lemmas: Vec::new(),
@@ -589,6 +593,12 @@ impl Lexicon {
         let mut lemma_ids = HashMap::new();
         lex.load_cues(REPORTING_VERBS, false, &mut lemma_ids);
         lex.load_cues(EXTRA_CUES, true, &mut lemma_ids);
+        lex.filter = vec![0; (MAX_WORD + 1) * 32];
+        for key in lex.words.keys() {
+            if let (Some(&first), Some(&last)) = (key.first(), key.last()) {
+                lex.filter[filter_slot(key.len(), first)] |= 1 << (last & 63);
+            }
+        }
         lex
     }
 
@@ -696,6 +706,19 @@ impl Lexicon {
     /// curly apostrophes are read as straight ones.
     #[inline]
     pub fn get(&self, word: &str) -> Option<(u32, &Entry)> {
+        let b = word.as_bytes();
+        if b.len() > MAX_WORD {
+            return None;
+        }
+        if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+            if first.is_ascii() && last.is_ascii() {
+                let lower = |x: u8| x.to_ascii_lowercase();
+                let bits = self.filter[filter_slot(b.len(), lower(first))];
+                if bits & (1 << (lower(last) & 63)) == 0 && b.is_ascii() {
+                    return None;
+                }
+            }
+        }
         let mut buf = [0u8; MAX_WORD];
         let key = lowercase_into(word, &mut buf)?;
         let idx = *self.words.get(key)?;
@@ -712,6 +735,11 @@ impl Lexicon {
     pub fn lemma(&self, cue: u16) -> &str {
         &self.lemmas[self.cues[cue as usize].lemma as usize]
     }
+}
+
+#[inline]
+fn filter_slot(len: usize, first: u8) -> usize {
+    len.min(MAX_WORD) * 32 + usize::from(first & 31)
 }
 
 /// Lowercases `word` into `buf` (ASCII fast path, `’` -> `'`), or `None` if

@@ -34,7 +34,7 @@ pub(crate) struct Quoted {
 pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
     let mut out: Vec<Quoted> = Vec::new();
     let mut stack: Vec<(u32, bool)> = Vec::new();
-    let mut prev_unit_open = false;
+    let mut prev_unit_open: Option<bool> = None;
     for (u, unit) in scan.units.iter().enumerate() {
         stack.clear();
         let first_in_unit = out.len();
@@ -84,19 +84,31 @@ pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
         }
         // Whatever is still open: a double quote runs to the end of the unit
         // (news style for a quote that goes on in the next paragraph); a
-        // single one only if it opened the unit (British style), otherwise
-        // it was an apostrophe.
-        let mut unit_open = false;
+        // single one only if it opened the unit and the next unit opens
+        // with one too (British style), otherwise it was an apostrophe.
+        let mut unit_open = None;
         if let Some(&(open, double)) = stack.first() {
-            if double || open == unit.start {
+            // British style: a single quote opening the unit and going on
+            // in the next one, which opens with a single mark too.
+            let next_opens_single = scan.units.get(u + 1).is_some_and(|n| {
+                n.start < n.end && scan.toks[n.start as usize].mark == Some(Mark::SOpen)
+            });
+            if double || open == unit.start && next_opens_single {
                 out.push(make(scan, Some(open), None, u as u32));
-                unit_open = true;
+                unit_open = Some(double);
             }
         }
-        if prev_unit_open {
+        // A quote left open continues in the next unit if that one opens
+        // with the same kind of mark (or only closes one).
+        if let Some(double) = prev_unit_open {
             if let Some(q) = out.get_mut(first_in_unit) {
-                let opens_unit = q.open.map_or(true, |o| o == unit.start);
-                if opens_unit {
+                let same_kind = q.open.map_or(true, |o| {
+                    o == unit.start
+                        && scan.toks[o as usize]
+                            .mark
+                            .is_some_and(|m| m.is_double() == double)
+                });
+                if same_kind {
                     q.continues = true;
                 }
             }

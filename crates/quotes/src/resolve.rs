@@ -167,6 +167,16 @@ impl<'a> Ctx<'a> {
         if let Some((c, _)) = self.cluster_of_tok(head) {
             return Some(c);
         }
+        // `the stadium manager, Lisa Grant`: the name in apposition.
+        if let Some(comma) = (sp.0..sp.1).find(|&t| self.scan.toks[t as usize].is_punct(',')) {
+            if let Some(c) = (comma + 1..sp.1).find_map(|t| {
+                self.cluster_of_tok(t)
+                    .filter(|(_, l)| *l == Label::Person)
+                    .map(|(c, _)| c)
+            }) {
+                return Some(c);
+            }
+        }
         let at = sp.0;
         if h.is(class::PRON_SUBJ) {
             let word = self.text(h).to_lowercase();

@@ -497,21 +497,38 @@ fn push_trimmed(units: &mut Vec<Span>, slice: &str, base: usize, start: usize, e
 /// Tokenizes one unit.
 fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>) {
     let slice = &text[span.range()];
+    let bytes = slice.as_bytes();
     let base = span.start;
-    let mut chars = slice.char_indices().peekable();
     let mut prev: Option<char> = None;
     let mut last_mark_opened = false;
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast paths: spaces and plain words.
+        if b.is_ascii_whitespace() {
+            prev = Some(b as char);
+            i += 1;
+            continue;
+        }
+        if b.is_ascii_alphanumeric() {
+            let end = word_end_at(slice, i);
+            push_word(out, slice, base, i, end, unit, lex);
+            prev = slice[..end].chars().next_back();
+            i = end;
+            continue;
+        }
+        let c = slice[i..].chars().next().unwrap_or(' ');
+        let clen = c.len_utf8();
         if c.is_whitespace() {
             prev = Some(c);
+            i += clen;
             continue;
         }
         let start = i;
-        let next = chars.peek().map(|&(_, n)| n);
+        let next = slice[i + clen..].chars().next();
         // Doubled single marks are one double mark (`''Yes,'' he said`,
         // ``` ``Yes'' ```), as in some newspapers' archives.
         if (c == '\'' || c == '`') && next == Some(c) {
-            chars.next();
             let end = i + 2;
             let n = slice[end..].chars().next();
             let p_open = prev.map_or(true, |p| {
@@ -521,35 +538,24 @@ fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>
             let as_char = if c == '`' { '“' } else { '"' };
             if let Some(mark) = classify_mark(as_char, p_open, n_close, false) {
                 last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
-                out.push(Tok {
-                    start: base + start as u32,
-                    end: base + end as u32,
-                    kind: Kind::Quote,
-                    ch: as_char,
-                    cap: false,
-                    poss: false,
-                    classes: 0,
-                    entry: NO_ENTRY,
-                    mark: Some(mark),
-                    sent: 0,
-                    unit,
-                });
+                out.push(quote_tok(base, start, end, as_char, mark, unit));
             }
             prev = Some(c);
+            i = end;
             continue;
         }
         if is_quote_char(c) {
-            let rest = &slice[i + c.len_utf8()..];
+            let rest = &slice[i + clen..];
             let after_word = prev.is_some_and(char::is_alphanumeric);
             // Elisions (`'90s`, `’em`) are part of the next word.
             if !after_word
                 && matches!(c, '\'' | '‘' | '’')
                 && (is_elided_number(rest) || is_elision(rest))
             {
-                let end = word_end(slice, i + c.len_utf8());
-                advance_to(&mut chars, end);
+                let end = word_end(slice, i + clen);
                 push_word(out, slice, base, start, end, unit, lex);
                 prev = slice[..end].chars().next_back();
+                i = end;
                 continue;
             }
             let p_open = match prev {
@@ -561,49 +567,27 @@ fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>
                 }
             };
             let n_close = next.map_or(true, is_closing_context);
-            let mark = classify_mark(c, p_open, n_close, after_word);
-            if let Some(mark) = mark {
+            if let Some(mark) = classify_mark(c, p_open, n_close, after_word) {
                 last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
-                out.push(Tok {
-                    start: base + start as u32,
-                    end: base + (i + c.len_utf8()) as u32,
-                    kind: Kind::Quote,
-                    ch: c,
-                    cap: false,
-                    poss: false,
-                    classes: 0,
-                    entry: NO_ENTRY,
-                    mark: Some(mark),
-                    sent: 0,
-                    unit,
-                });
+                out.push(quote_tok(base, start, i + clen, c, mark, unit));
             }
             prev = Some(c);
+            i += clen;
             continue;
         }
         if c.is_alphanumeric() {
-            let mut end = word_end(slice, i);
-            // Abbreviations keep their period (`Rep.`, `Jason C. Ervin`), so
-            // that names run across it.
-            if slice[end..].starts_with('.')
-                && c.is_alphabetic()
-                && is_abbreviation(&slice[start..end])
-                && !slice[end + 1..].starts_with('.')
-            {
-                end += 1;
-            }
-            advance_to(&mut chars, end);
+            let end = word_end_at(slice, i);
             push_word(out, slice, base, start, end, unit, lex);
             prev = slice[..end].chars().next_back();
+            i = end;
             continue;
         }
         // Punctuation: runs of periods are one token.
-        let mut end = i + c.len_utf8();
+        let mut end = i + clen;
         if c == '.' {
-            while slice[end..].starts_with('.') {
+            while bytes.get(end) == Some(&b'.') {
                 end += 1;
             }
-            advance_to(&mut chars, end);
         }
         out.push(Tok {
             start: base + start as u32,
@@ -619,13 +603,39 @@ fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>
             unit,
         });
         prev = Some(c);
+        i = end;
     }
 }
 
-fn advance_to(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, end: usize) {
-    while chars.peek().is_some_and(|&(j, _)| j < end) {
-        chars.next();
+fn quote_tok(base: u32, start: usize, end: usize, ch: char, mark: Mark, unit: u32) -> Tok {
+    Tok {
+        start: base + start as u32,
+        end: base + end as u32,
+        kind: Kind::Quote,
+        ch,
+        cap: false,
+        poss: false,
+        classes: 0,
+        entry: NO_ENTRY,
+        mark: Some(mark),
+        sent: 0,
+        unit,
     }
+}
+
+/// End of the word starting at `i`, with an abbreviation's period
+/// (`Rep.`, `Jason C. Ervin`) kept, so that names run across it.
+fn word_end_at(slice: &str, i: usize) -> usize {
+    let mut end = word_end(slice, i);
+    let bytes = slice.as_bytes();
+    if bytes.get(end) == Some(&b'.')
+        && bytes.get(end + 1) != Some(&b'.')
+        && !bytes[i].is_ascii_digit()
+        && is_abbreviation(&slice[i..end])
+    {
+        end += 1;
+    }
+    end
 }
 
 /// The role of a quote mark from its context.
@@ -675,6 +685,38 @@ fn classify_mark(c: char, p_open: bool, n_close: bool, after_word: bool) -> Opti
 
 /// End (byte offset in `slice`) of the word or number starting at `i`.
 fn word_end(slice: &str, i: usize) -> usize {
+    let bytes = slice.as_bytes();
+    // ASCII fast path: letters and digits, with joiners between them.
+    let mut j = i;
+    if bytes[i].is_ascii_alphanumeric() {
+        j += 1;
+        loop {
+            while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            let Some(&b) = bytes.get(j) else {
+                return j;
+            };
+            if b >= 0x80 {
+                break;
+            }
+            let next = bytes.get(j + 1).copied().unwrap_or(b' ');
+            let joins = match b {
+                b'\'' | b'-' | b'.' | b'&' => next.is_ascii_alphanumeric(),
+                b',' | b':' | b'/' => bytes[j - 1].is_ascii_digit() && next.is_ascii_digit(),
+                _ => false,
+            };
+            if !joins {
+                return j;
+            }
+            j += 1;
+        }
+    }
+    word_end_chars(slice, i)
+}
+
+/// [`word_end`] for words with non-ASCII characters.
+fn word_end_chars(slice: &str, i: usize) -> usize {
     let bytes = slice.as_bytes();
     let mut end = i;
     let mut iter = slice[i..].char_indices().peekable();
