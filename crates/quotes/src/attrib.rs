@@ -1122,6 +1122,7 @@ impl<'a> Finder<'a> {
                     }
                     let (ps, pe) = self.sent_range(s - 1);
                     let pe = trim_end_punct(self, ps, pe);
+                    let ps = self.skip_dateline(ps, pe);
                     if self
                         .attrs
                         .iter()

@@ -152,14 +152,132 @@ impl Hasher for FxHasher {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+/// A word of up to [`MAX_WORD`] bytes as four little-endian `u64`s, zero
+/// padded: hashing and comparing it takes a few register operations.
+type Packed = [u64; 4];
+
+/// Packs `bytes` (at most [`MAX_WORD`]).
+#[inline]
+fn pack(bytes: &[u8]) -> Packed {
+    let mut w = [0u64; 4];
+    let full = bytes.len() / 8;
+    for (i, slot) in w.iter_mut().enumerate().take(full) {
+        *slot = u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+    }
+    if full < 4 {
+        let mut tail = 0u64;
+        for (k, &b) in bytes[full * 8..].iter().enumerate() {
+            tail |= u64::from(b) << (8 * k);
+        }
+        w[full] = tail;
+    }
+    w
+}
+
+/// ASCII lowercase of eight packed bytes at once (bytes must be ASCII).
+#[inline]
+fn lower_ascii(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let at_least_a = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+    let above_z = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+    let upper = at_least_a & !above_z & (ONES * 0x80);
+    x | (upper >> 2)
+}
+
+/// An open-addressing table from packed lowercased words to entries.
+#[derive(Debug, Clone, Default)]
+struct WordTable {
+    mask: usize,
+    keys: Vec<Packed>,
+    lens: Vec<u8>,
+    entries: Vec<u32>,
+}
+
+impl WordTable {
+    fn hash(key: &Packed, len: usize) -> u64 {
+        let mut h = FxHasher::default();
+        for w in &key[..len.div_ceil(8)] {
+            h.add(*w);
+        }
+        h.add(len as u64);
+        h.hash
+    }
+
+    fn build(words: &FxMap<Box<[u8]>, u32>) -> WordTable {
+        let cap = (words.len() * 4).next_power_of_two().max(16);
+        let mut t = WordTable {
+            mask: cap - 1,
+            keys: vec![[0; 4]; cap],
+            lens: vec![0; cap],
+            entries: vec![0; cap],
+        };
+        for (key, &entry) in words {
+            if key.is_empty() || key.len() > MAX_WORD {
+                continue;
+            }
+            let packed = pack(key);
+            let mut i = WordTable::hash(&packed, key.len()) as usize & t.mask;
+            while t.lens[i] != 0 {
+                i = (i + 1) & t.mask;
+            }
+            t.keys[i] = packed;
+            t.lens[i] = key.len() as u8;
+            t.entries[i] = entry;
+        }
+        t
+    }
+
+    /// Looks up a word given as a chunk function (`chunk(i)` is the `i`th
+    /// packed, lowercased 8 bytes), so that the key never goes through
+    /// memory.
+    #[inline]
+    fn get_with(&self, len: usize, chunk: impl Fn(usize) -> u64) -> Option<u32> {
+        let n = len.div_ceil(8);
+        let mut h = FxHasher::default();
+        for i in 0..n {
+            h.add(chunk(i));
+        }
+        h.add(len as u64);
+        let mut slot = h.hash as usize & self.mask;
+        loop {
+            let l = self.lens[slot];
+            if l == 0 {
+                return None;
+            }
+            if usize::from(l) == len && (0..n).all(|i| self.keys[slot][i] == chunk(i)) {
+                return Some(self.entries[slot]);
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+}
+
+/// The `i`th 8 bytes of `bytes`, zero padded, little endian.
+#[inline]
+fn chunk_of(bytes: &[u8], i: usize) -> u64 {
+    let start = i * 8;
+    if start + 8 <= bytes.len() {
+        u64::from_le_bytes(bytes[start..start + 8].try_into().expect("8 bytes"))
+    } else {
+        let mut tail = 0u64;
+        for (k, &b) in bytes[start..].iter().enumerate() {
+            tail |= u64::from(b) << (8 * k);
+        }
+        tail
+    }
+}
+
 /// Word classes and reporting cues.
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
     words: FxMap<Box<[u8]>, u32>,
+    table: WordTable,
     /// A quick "certainly not in the lexicon" test for ASCII words: one bit
     /// per (length, first letter, last letter) seen among the keys.
     filter: Vec<u64>,
     entries: Vec<Entry>,
+    /// The classes of every entry, for the scan's hot path.
+    classes: Vec<u32>,
     /// Every cue form.
     pub cues: Vec<Cue>,
     /// Cue lemmas, indexed by [`Cue::lemma`].
@@ -559,7 +677,9 @@ impl Lexicon {
     pub fn bundled() -> Lexicon {
         let mut lex = Lexicon {
             words: FxMap::default(),
+            table: WordTable::default(),
             filter: Vec::new(),
+            classes: Vec::new(),
             entries: Vec::new(),
             cues: Vec::new(),
             lemmas: Vec::new(),
@@ -593,12 +713,16 @@ impl Lexicon {
         let mut lemma_ids = HashMap::new();
         lex.load_cues(REPORTING_VERBS, false, &mut lemma_ids);
         lex.load_cues(EXTRA_CUES, true, &mut lemma_ids);
+        lex.table = WordTable::build(&lex.words);
+        lex.classes = lex.entries.iter().map(|e| e.classes).collect();
         lex.filter = vec![0; (MAX_WORD + 1) * 32];
         for key in lex.words.keys() {
             if let (Some(&first), Some(&last)) = (key.first(), key.last()) {
                 lex.filter[filter_slot(key.len(), first)] |= 1 << (last & 63);
             }
         }
+        // Only needed while building.
+        lex.words = FxMap::default();
         lex
     }
 
@@ -705,7 +829,21 @@ impl Lexicon {
     /// The entry of a word, if the lexicon has it. `word` may have any case;
     /// curly apostrophes are read as straight ones.
     #[inline]
+    #[cfg(test)]
     pub fn get(&self, word: &str) -> Option<(u32, &Entry)> {
+        let idx = self.index_of(word)?;
+        Some((idx, &self.entries[idx as usize]))
+    }
+
+    /// A word's entry index and classes, if the lexicon has it.
+    #[inline]
+    pub fn lookup(&self, word: &str) -> Option<(u32, u32)> {
+        let idx = self.index_of(word)?;
+        Some((idx, self.classes[idx as usize]))
+    }
+
+    #[inline]
+    fn index_of(&self, word: &str) -> Option<u32> {
         let b = word.as_bytes();
         if b.len() > MAX_WORD {
             return None;
@@ -719,10 +857,15 @@ impl Lexicon {
                 }
             }
         }
-        let mut buf = [0u8; MAX_WORD];
-        let key = lowercase_into(word, &mut buf)?;
-        let idx = *self.words.get(key)?;
-        Some((idx, &self.entries[idx as usize]))
+        let idx = if b.is_ascii() {
+            self.table
+                .get_with(b.len(), |i| lower_ascii(chunk_of(b, i)))?
+        } else {
+            let mut buf = [0u8; MAX_WORD];
+            let key = lowercase_into(word, &mut buf)?;
+            self.table.get_with(key.len(), |i| chunk_of(key, i))?
+        };
+        Some(idx)
     }
 
     /// An entry by index.

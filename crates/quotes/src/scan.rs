@@ -757,17 +757,28 @@ fn push_word(
     lex: &Lexicon,
 ) {
     let word = &slice[start..end];
-    let first = word.chars().next().unwrap_or(' ');
-    let first_alnum = word.chars().find(|c| c.is_alphanumeric()).unwrap_or(' ');
+    let b0 = word.as_bytes()[0];
+    let (first, first_alnum) = if b0.is_ascii_alphanumeric() {
+        (b0 as char, b0 as char)
+    } else {
+        (
+            word.chars().next().unwrap_or(' '),
+            word.chars().find(|c| c.is_alphanumeric()).unwrap_or(' '),
+        )
+    };
     let kind = if first_alnum.is_ascii_digit() {
         Kind::Number
     } else {
         Kind::Word
     };
     let poss = word.ends_with("'s") || word.ends_with("’s") || word.ends_with("s'");
-    let (entry, classes) = match lex.get(word) {
-        Some((idx, e)) => (idx, e.classes),
-        None => (NO_ENTRY, adverb_by_suffix(word)),
+    let (entry, classes) = if kind == Kind::Number {
+        (NO_ENTRY, 0)
+    } else {
+        match lex.lookup(word) {
+            Some(found) => found,
+            None => (NO_ENTRY, adverb_by_suffix(word)),
+        }
     };
     out.push(Tok {
         start: base + start as u32,
