@@ -239,10 +239,9 @@ impl<'a> Finder<'a> {
             while k > lo && close - k < 30 {
                 k -= 1;
                 let t = self.tok(k);
-                if t.kind == Kind::Quote
-                    || self.in_quote[k as usize] != 0
-                    || t.is(class::CUE) && !t.cap
-                {
+                let verb_cue =
+                    t.is(class::CUE) && !t.cap && !(k > lo && self.tok(k - 1).is(class::DET));
+                if t.kind == Kind::Quote || self.in_quote[k as usize] != 0 || verb_cue {
                     break;
                 }
                 if t.is_punct(',') {
@@ -298,6 +297,18 @@ impl<'a> Finder<'a> {
         }
         if h.is_word() && h.is(class::WH) && !h.cap && !eq_lower(h, self.text, "that") {
             return Some((head, j));
+        }
+        // `About four in 10 said`.
+        if h.kind == Kind::Number && head > lo && self.tok(head - 1).is_word() {
+            let mut s = head;
+            while s > lo
+                && s + 5 > head
+                && !self.tok(s - 1).is_punct(',')
+                && self.tok(s - 1).kind != Kind::Quote
+            {
+                s -= 1;
+            }
+            return Some((s, j));
         }
         if !self.nounish(h) {
             return None;
@@ -415,9 +426,21 @@ impl<'a> Finder<'a> {
         {
             return (a.speaker, a.inherited_from.or(Some(idx)));
         }
+        // A sentence opening with the participle (`Adding, "..."`) goes on
+        // from the attribution of the sentence before.
+        let (lo, _) = self.sent_range(sent);
+        if self.sentence_initial(before) && sent > 0 {
+            let unit = self.scan.sents[sent as usize].unit;
+            if let Some((idx, a)) = self.attrs.iter().enumerate().rev().find(|(_, a)| {
+                a.sent + 1 == sent
+                    && a.speaker.is_some()
+                    && self.scan.sents[a.sent as usize].unit == unit
+            }) {
+                return (a.speaker, a.inherited_from.or(Some(idx)));
+            }
+        }
         // The subject of an earlier cue of the sentence (`Lazar said ... and
         // added, "..."`).
-        let (lo, _) = self.sent_range(sent);
         for c in (lo..before).rev() {
             if self.in_quote[c as usize] != 0 || self.cue_at(c, before).is_none() {
                 continue;
@@ -536,6 +559,16 @@ impl<'a> Finder<'a> {
         });
     }
 
+    /// A past or `-ing` form of a verb we do not know as a noun
+    /// (`contrasted`, `bragging`).
+    fn verb_form(&self, t: &Tok) -> bool {
+        if !self.verbish(t) || t.is(class::ROLE | class::GROUP) {
+            return false;
+        }
+        let w = &self.text[t.start as usize..t.end as usize];
+        w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))
+    }
+
     /// A word that can be a verb: lowercase and in no closed class.
     fn verbish(&self, t: &Tok) -> bool {
         t.is_word()
@@ -607,6 +640,15 @@ impl<'a> Finder<'a> {
         let mut hi = k;
         while hi < unit_end && hi < k + 40 {
             let t = self.tok(hi);
+            // `Rep. Jim McDermott (D-Wash.) said`: a bracket is one piece.
+            if t.is_punct('(') {
+                if let Some(close) =
+                    (hi + 1..unit_end.min(hi + 12)).find(|&x| self.tok(x).is_punct(')'))
+                {
+                    hi = close + 1;
+                    continue;
+                }
+            }
             if t.kind == Kind::Quote
                 || t.kind == Kind::Punct && matches!(t.ch, '.' | '!' | '?' | ';' | '…')
             {
@@ -646,7 +688,7 @@ impl<'a> Finder<'a> {
         if self.ends_like_speech(qi) {
             for v in k + 1..hi.min(k + 10) {
                 let t = self.tok(v);
-                if !self.verbish(t) || self.used[v as usize] {
+                if !self.verbish(t) || self.used[v as usize] || t.is(class::CUE) {
                     continue;
                 }
                 if let Some(np) = self.subject_left(v, k) {
@@ -1139,25 +1181,28 @@ impl<'a> Finder<'a> {
                     if sp.0 > lo && inherited_from.is_none() && self.tok(sp.0 - 1).is_punct(',') {
                         let end = sp.0 - 1;
                         let start = self.clause_start(lo, end);
-                        if end > start + 2 {
+                        // `A, he said, B.`: the content goes on after the
+                        // attribution.
+                        let mut k = after;
+                        while k < hi
+                            && !self.tok(k).is_punct(',')
+                            && self.tok(k).kind != Kind::Quote
+                        {
+                            k += 1;
+                        }
+                        let mut rest = None;
+                        if k + 3 < hi && self.tok(k).is_punct(',') {
+                            let nx = self.tok(k + 1);
+                            let starts_new = self.cue_at(k + 1, hi).is_some() || nx.is(class::PREP);
+                            if !starts_new {
+                                rest = Some((k + 1, self.clause_end(k + 1, hi)));
+                            }
+                        }
+                        // A short first piece (`But, he said, ...`) only
+                        // counts with a second one.
+                        if end > start + 2 || end > start && rest.is_some() {
                             content.push((start, end));
-                            // `A, he said, B.`
-                            let mut k = after;
-                            while k < hi
-                                && !self.tok(k).is_punct(',')
-                                && self.tok(k).kind != Kind::Quote
-                            {
-                                k += 1;
-                            }
-                            if k + 3 < hi && self.tok(k).is_punct(',') {
-                                let nx = self.tok(k + 1);
-                                let starts_new = self.cue_at(k + 1, hi).is_some()
-                                    || nx.is(class::PREP)
-                                    || nx.kind == Kind::Quote;
-                                if !starts_new {
-                                    content.push((k + 1, self.clause_end(k + 1, hi)));
-                                }
-                            }
+                            content.extend(rest);
                         }
                     }
                 }
@@ -1330,7 +1375,8 @@ impl<'a> Finder<'a> {
         let mut k = start;
         while k < hi {
             let t = self.tok(k);
-            // `X said A, and suggested that B`: a second cue of the subject.
+            // `X said A, and suggested that B`: a second verb of the
+            // subject (a cue, or a past or -ing form) ends the content.
             if k > start
                 && t.is_word()
                 && (eq_lower(t, self.text, "and") || eq_lower(t, self.text, "but"))
@@ -1341,6 +1387,9 @@ impl<'a> Finder<'a> {
                         if self.lex.cues[hit.id as usize].tag != CueTag::Gerund {
                             return trim_end_punct(self, start, k);
                         }
+                    }
+                    if k > start + 2 && self.verb_form(self.tok(next)) {
+                        return trim_end_punct(self, start, k);
                     }
                 }
             }
@@ -1383,8 +1432,8 @@ impl<'a> Finder<'a> {
         }
         let w = &self.text[t.start as usize..t.end as usize];
         const STARTS: &[&str] = &[
-            "who", "which", "whose", "whom", "where", "while", "whereas", "although", "though",
-            "after", "before", "since", "unless", "despite", "even",
+            "while", "whereas", "although", "though", "after", "before", "since", "unless",
+            "despite", "even",
         ];
         if STARTS.iter().any(|x| x.eq_ignore_ascii_case(w)) {
             return true;
@@ -1440,11 +1489,14 @@ impl<'a> Finder<'a> {
             let lim = hi.min(j + 18);
             for k in j..lim {
                 let x = self.tok(k);
-                if x.kind == Kind::Quote
-                    || x.is_punct(';')
-                    || x.is_punct(':')
-                    || x.is(class::CUE) && !x.cap && k > j
-                {
+                // A cue after a comma or `and` starts another attribution
+                // (`said on Monday, adding that ...`).
+                let new_cue = x.is(class::CUE)
+                    && !x.cap
+                    && k > j
+                    && (self.tok(k - 1).is_punct(',')
+                        || eq_lower(self.tok(k - 1), self.text, "and"));
+                if x.kind == Kind::Quote || x.is_punct(';') || x.is_punct(':') || new_cue {
                     break;
                 }
                 if x.is_word() && eq_lower(x, self.text, "that") && k > j {
@@ -1464,6 +1516,7 @@ impl<'a> Finder<'a> {
             || t.is_name()
             || t.kind == Kind::Number
             || t.is_word() && t.is(class::WH)
+            || t.is_word() && is_subordinator(&t, self.text)
             || t.kind == Kind::Quote && matches!(t.mark, Some(Mark::DOpen | Mark::SOpen))
             || t.is_word() && !t.cap && self.nounish(&t);
         if clause_like {
@@ -1488,6 +1541,16 @@ fn trim_end_punct(f: &Finder<'_>, start: u32, mut end: u32) -> u32 {
         }
     }
     end
+}
+
+/// Conjunctions that open an adverbial clause a reported content can start
+/// with (`said if Trump wins, ...`).
+fn is_subordinator(tok: &Tok, text: &str) -> bool {
+    [
+        "if", "when", "because", "although", "though", "while", "unless", "once",
+    ]
+    .iter()
+    .any(|w| eq_lower(tok, text, w))
 }
 
 /// Prepositions that may sit inside a speaker NP (`a spokesman for the

@@ -192,10 +192,11 @@ fn classify(scan: &Scan, q: &mut Quoted) {
                     },
                     Kind::Quote => true,
                     Kind::Word | Kind::Number => {
-                        // `said “We ...`: a reporting verb right before.
+                        // `said “We ...`: a reporting verb right before; or a
+                        // sentence ending in an abbreviation (`in Santa
+                        // Monica, Calif. “The ...`).
                         starts_cap
-                            && toks[o as usize - 1].is(crate::lexicon::class::CUE)
-                            && n_words >= 3
+                            && (prev.abbr || prev.is(crate::lexicon::class::CUE) && n_words >= 3)
                     }
                 }
             }

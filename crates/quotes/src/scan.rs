@@ -61,6 +61,8 @@ pub(crate) struct Tok {
     pub cap: bool,
     /// Whether the word ends in a possessive `'s`.
     pub poss: bool,
+    /// Whether the word is an abbreviation with its period (`Calif.`).
+    pub abbr: bool,
     /// Word classes (see [`class`]).
     pub classes: u32,
     /// Lexicon entry, or [`NO_ENTRY`].
@@ -596,6 +598,7 @@ fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>
             ch: if end - start > 1 { '…' } else { c },
             cap: false,
             poss: false,
+            abbr: false,
             classes: 0,
             entry: NO_ENTRY,
             mark: None,
@@ -615,6 +618,7 @@ fn quote_tok(base: u32, start: usize, end: usize, ch: char, mark: Mark, unit: u3
         ch,
         cap: false,
         poss: false,
+        abbr: false,
         classes: 0,
         entry: NO_ENTRY,
         mark: Some(mark),
@@ -787,6 +791,7 @@ fn push_word(
         ch: first,
         cap: first_alnum.is_uppercase(),
         poss,
+        abbr: word.len() > 1 && word.ends_with('.'),
         classes,
         entry,
         mark: None,
