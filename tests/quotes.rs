@@ -150,7 +150,7 @@ fn seed_golden() {
             direct | “If Russia wins the war, Russian President Vladimir Putin will be convinced that violence will work. Then other neighboring countries might be next,” | Stoltenberg | -
             mixed | that Ukraine was being "pumped" with Western military hardware | Russian Foreign Minister Sergey Lavrov | -
             direct | "Ukraine is forced to use these weapons in an increasingly risky manner thereby preventing Kiev from taking any constructive action." | Lavrov | -
-            indirect | Putin ultimately failed to achieve his goals, because instead of NATO reducing its presence in Eastern Europe | Stoltenberg | -
+            mixed | Putin ultimately failed to achieve his goals, because instead of NATO reducing its presence in Eastern Europe and slowing its expansion, the alliance had become "stronger and more consolidated" with the forthcoming accessions of Sweden and Finland | Stoltenberg | -
             direct | "Strengthening the defenses on the eastern side of NATO is very important, amid efforts to prevent Russia's victory in Ukraine," | he | -
             mixed | that NATO is not a "party to the conflict" and will not send troops to Ukraine | he | -
             indirect | the alliance is under no obligation to intervene in conflicts because Ukraine is not a member state | the NATO chief | -

@@ -559,14 +559,19 @@ impl<'a> Finder<'a> {
         });
     }
 
-    /// A past or `-ing` form of a verb we do not know as a noun
-    /// (`contrasted`, `bragging`).
-    fn verb_form(&self, t: &Tok) -> bool {
+    /// A verb we do not know as a noun in the form of the cue: past
+    /// (`contrasted`) after a past cue, `-ing` (`bragging`) after a gerund.
+    fn verb_form(&self, t: &Tok, tag: CueTag) -> bool {
         if !self.verbish(t) || t.is(class::ROLE | class::GROUP) {
             return false;
         }
         let w = &self.text[t.start as usize..t.end as usize];
-        w.len() > 4 && (w.ends_with("ed") || w.ends_with("ing"))
+        w.len() > 4
+            && match tag {
+                CueTag::Past => w.ends_with("ed"),
+                CueTag::Gerund => w.ends_with("ing"),
+                _ => false,
+            }
     }
 
     /// A word that can be a verb: lowercase and in no closed class.
@@ -708,7 +713,7 @@ impl<'a> Finder<'a> {
         let after = self.skip_right_adverbs(hit.range.1, sent_end);
         let cue = &self.lex.cues[hit.id as usize];
         matches!(
-            self.forward_content(after, sent_end, cue.takes_object),
+            self.forward_content(after, sent_end, cue.takes_object, cue.tag),
             Forward::Content(_)
         )
     }
@@ -1142,7 +1147,7 @@ impl<'a> Finder<'a> {
                 }
             }
             let after = self.skip_right_adverbs(hit.range.1, hi);
-            match self.forward_content(after, hi, cue.takes_object) {
+            match self.forward_content(after, hi, cue.takes_object, cue.tag) {
                 Forward::Content(range) => {
                     let t = self.tok(range.0);
                     pattern = if t.is_word() && t.is(class::WH) {
@@ -1372,6 +1377,13 @@ impl<'a> Finder<'a> {
     /// or a comma before another attribution (`, according to`, `, he
     /// said`, `, adding`).
     fn clause_end(&self, start: u32, hi: u32) -> u32 {
+        self.clause_end_after(start, hi, None)
+    }
+
+    /// [`Finder::clause_end`], for the content of a cue of form `tag`: a
+    /// coordinated verb of the same form (`calling X ... and bragging`)
+    /// belongs to the subject, not to the content.
+    fn clause_end_after(&self, start: u32, hi: u32, tag: Option<CueTag>) -> u32 {
         let mut k = start;
         while k < hi {
             let t = self.tok(k);
@@ -1388,7 +1400,7 @@ impl<'a> Finder<'a> {
                             return trim_end_punct(self, start, k);
                         }
                     }
-                    if k > start + 2 && self.verb_form(self.tok(next)) {
+                    if k > start + 2 && tag.is_some_and(|tag| self.verb_form(self.tok(next), tag)) {
                         return trim_end_punct(self, start, k);
                     }
                 }
@@ -1441,7 +1453,7 @@ impl<'a> Finder<'a> {
         false
     }
 
-    fn forward_content(&self, after: u32, hi: u32, takes_object: bool) -> Forward {
+    fn forward_content(&self, after: u32, hi: u32, takes_object: bool, tag: CueTag) -> Forward {
         let mut j = after;
         if j >= hi {
             return Forward::None;
@@ -1470,10 +1482,10 @@ impl<'a> Finder<'a> {
         }
         let t = *self.tok(j);
         if t.is_word() && eq_lower(&t, self.text, "that") {
-            return Forward::Content((j, self.clause_end(j, hi)));
+            return Forward::Content((j, self.clause_end_after(j, hi, Some(tag))));
         }
         if t.is_punct(':') && j + 1 < hi && self.tok(j + 1).kind != Kind::Quote {
-            return Forward::Content((j + 1, self.clause_end(j + 1, hi)));
+            return Forward::Content((j + 1, self.clause_end_after(j + 1, hi, Some(tag))));
         }
         if t.is_word() && t.is(class::ANAPHOR) && !eq_lower(&t, self.text, "that") {
             let next = j + 1;
@@ -1505,7 +1517,7 @@ impl<'a> Finder<'a> {
                     // determiner; after a name, a comma or an adjunct it
                     // introduces the content.
                     let _ = p;
-                    return Forward::Content((k, self.clause_end(k, hi)));
+                    return Forward::Content((k, self.clause_end_after(k, hi, Some(tag))));
                 }
             }
             // `to` + infinitive after `urge`, `ask`, `call on`.
@@ -1520,7 +1532,7 @@ impl<'a> Finder<'a> {
             || t.kind == Kind::Quote && matches!(t.mark, Some(Mark::DOpen | Mark::SOpen))
             || t.is_word() && !t.cap && self.nounish(&t);
         if clause_like {
-            let end = self.clause_end(j, hi);
+            let end = self.clause_end_after(j, hi, Some(tag));
             if end > j + 1 {
                 return Forward::Content((j, end));
             }
