@@ -197,6 +197,10 @@ fn quote_mark_conventions() {
         indirect | The factory will close in March | a spokesman for the company | -
         ## floating
         direct | "The harvest was the worst in a decade," farmer Jon Berg said. "We lost half the wheat to the rain." | farmer Jon Berg | - | 2 parts
+        ## doubled_apostrophes
+        indirect | ''We will appeal the ruling | the company's lawyer | -
+        ## british_paragraphs
+        direct | 'The first thing is the budget, and the budget is late.\n\n'The second thing is the schedule,' | the mayor | - | 2 parts
     "###]]
     .assert_eq(&got);
 }
@@ -204,7 +208,13 @@ fn quote_mark_conventions() {
 #[test]
 fn split_quotes_have_ordered_parts_inside_the_quote() {
     let recs = cases();
-    for id in ["split", "multi_paragraph", "british_single", "floating"] {
+    for id in [
+        "split",
+        "multi_paragraph",
+        "british_single",
+        "british_paragraphs",
+        "floating",
+    ] {
         let rec = case(&recs, id);
         let q = &rec["quotes"][0];
         let parts = q["parts"]

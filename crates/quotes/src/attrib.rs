@@ -1183,8 +1183,16 @@ impl<'a> Finder<'a> {
                     pattern = Pattern::Back;
                     // Content before: `..., Nefzi said.` / medial.
                     let sp = speaker?;
-                    if sp.0 > lo && inherited_from.is_none() && self.tok(sp.0 - 1).is_punct(',') {
-                        let end = sp.0 - 1;
+                    // The comma may sit before closing marks (`...,'' he said`).
+                    let mut comma = sp.0;
+                    while comma > lo
+                        && self.tok(comma - 1).kind == Kind::Quote
+                        && self.tok(comma - 1).mark.is_none()
+                    {
+                        comma -= 1;
+                    }
+                    if comma > lo && inherited_from.is_none() && self.tok(comma - 1).is_punct(',') {
+                        let end = comma - 1;
                         let start = self.clause_start(lo, end);
                         // `A, he said, B.`: the content goes on after the
                         // attribution.

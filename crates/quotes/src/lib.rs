@@ -58,6 +58,7 @@ pub use stats::{CueKey, CueStats, CueStatsError, Pattern};
 pub struct QuoteAttributor {
     lex: Lexicon,
     decisions: stats::Decisions,
+    doubled_apostrophes: bool,
 }
 
 /// A quote candidate with the key the cue statistics describe it by (see
@@ -88,7 +89,21 @@ impl QuoteAttributor {
     pub fn with_cue_stats(stats: &CueStats) -> Self {
         let lex = Lexicon::bundled();
         let decisions = stats.decisions(&lex);
-        QuoteAttributor { lex, decisions }
+        QuoteAttributor {
+            lex,
+            decisions,
+            doubled_apostrophes: false,
+        }
+    }
+
+    /// Whether doubled apostrophes (`''Yes,'' he said`, the archive
+    /// spelling of `“Yes,” he said` in some newspapers) are read as double
+    /// quote marks. Off by default, as in the project's gold data
+    /// (PolNeAR), where such quotes are reported speech without quote
+    /// marks: they are still found, through their cue, as indirect quotes.
+    pub fn doubled_apostrophes_as_quotes(mut self, yes: bool) -> Self {
+        self.doubled_apostrophes = yes;
+        self
     }
 
     /// The quotes of `doc`, without changing it.
@@ -107,7 +122,7 @@ impl QuoteAttributor {
     }
 
     fn run(&self, doc: &Document, gate: attrib::Gate<'_>) -> Vec<Candidate> {
-        let scan = scan::Scan::new(doc, &self.lex);
+        let scan = scan::Scan::new(doc, &self.lex, self.doubled_apostrophes);
         let quoted = marks::pair(&scan);
         let mut finder = attrib::Finder::new(&doc.text, &scan, &self.lex, &quoted, gate);
         finder.run();
@@ -173,5 +188,33 @@ impl Stage for QuoteAttributor {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         doc.quotes = self.find(doc);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use document::QuoteKind;
+
+    #[test]
+    fn doubled_apostrophes_are_quote_marks_only_when_asked() {
+        let doc = Document::new(
+            "d",
+            "test",
+            "''We will appeal,'' the lawyer said on Friday.",
+        );
+        let default = QuoteAttributor::new().find(&doc);
+        assert_eq!(default.len(), 1);
+        assert_eq!(default[0].kind, QuoteKind::Indirect);
+        assert_eq!(
+            default[0].speaker.map(|s| s.text(&doc.text)),
+            Some("the lawyer")
+        );
+        let marks = QuoteAttributor::new()
+            .doubled_apostrophes_as_quotes(true)
+            .find(&doc);
+        assert_eq!(marks.len(), 1);
+        assert_eq!(marks[0].kind, QuoteKind::Direct);
+        assert_eq!(marks[0].span.text(&doc.text), "''We will appeal,''");
     }
 }

@@ -215,7 +215,7 @@ impl Scan {
     /// Scans `doc`: units from its paragraphs (or its text) split at line
     /// breaks, sentences from its sentences (split further at units and at
     /// unmistakable sentence ends), tokens from its text.
-    pub fn new(doc: &Document, lex: &Lexicon) -> Scan {
+    pub fn new(doc: &Document, lex: &Lexicon, doubled_apostrophes: bool) -> Scan {
         let mut scan = Scan::default();
         let text = doc.text.as_str();
         let units = units_of(doc);
@@ -223,7 +223,14 @@ impl Scan {
         let mut seg_starts = doc.sentences.iter().map(|s| s.span.start).peekable();
         for (unit_idx, span) in units.iter().enumerate() {
             let first = scan.toks.len() as u32;
-            lex_unit(text, *span, unit_idx as u32, lex, &mut scan.toks);
+            lex_unit(
+                text,
+                *span,
+                unit_idx as u32,
+                lex,
+                doubled_apostrophes,
+                &mut scan.toks,
+            );
             let last = scan.toks.len() as u32;
             scan.units.push(Unit {
                 start: first,
@@ -497,7 +504,14 @@ fn push_trimmed(units: &mut Vec<Span>, slice: &str, base: usize, start: usize, e
 }
 
 /// Tokenizes one unit.
-fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>) {
+fn lex_unit(
+    text: &str,
+    span: Span,
+    unit: u32,
+    lex: &Lexicon,
+    doubled_apostrophes: bool,
+    out: &mut Vec<Tok>,
+) {
     let slice = &text[span.range()];
     let bytes = slice.as_bytes();
     let base = span.start;
@@ -528,10 +542,20 @@ fn lex_unit(text: &str, span: Span, unit: u32, lex: &Lexicon, out: &mut Vec<Tok>
         }
         let start = i;
         let next = slice[i + clen..].chars().next();
-        // Doubled single marks are one double mark (`''Yes,'' he said`,
-        // ``` ``Yes'' ```), as in some newspapers' archives.
+        // Doubled single marks (`''Yes,'' he said`, ``` ``Yes'' ```), as in
+        // some newspapers' archives: one double mark when asked for, else
+        // one inert token (neither a quote mark nor two apostrophes).
         if (c == '\'' || c == '`') && next == Some(c) {
             let end = i + 2;
+            if !doubled_apostrophes {
+                out.push(Tok {
+                    mark: None,
+                    ..quote_tok(base, start, end, c, Mark::DAmbig, unit)
+                });
+                prev = Some(c);
+                i = end;
+                continue;
+            }
             let n = slice[end..].chars().next();
             let p_open = prev.map_or(true, |p| {
                 p.is_whitespace() || is_opening_punct(p) || (is_quote_char(p) && last_mark_opened)
@@ -846,7 +870,7 @@ mod tests {
     fn scan(text: &str) -> (Scan, Document) {
         let lex = Lexicon::bundled();
         let doc = Document::new("t", "test", text);
-        (Scan::new(&doc, &lex), doc)
+        (Scan::new(&doc, &lex, true), doc)
     }
 
     fn words(text: &str) -> Vec<String> {
