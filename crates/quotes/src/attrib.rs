@@ -80,6 +80,10 @@ pub(crate) struct Finder<'a> {
     in_quote: Vec<u32>,
     /// For every token: whether it was used as a cue.
     used: Vec<bool>,
+    /// For every token: whether it lies between doubled apostrophes that
+    /// are not read as quote marks (`''We believe ...''`): its cues are the
+    /// quoted speaker's words, not attributions.
+    soft: Vec<bool>,
     /// Per quote: the attribution it belongs to.
     quote_attr: Vec<Option<usize>>,
     /// The attributions found.
@@ -102,6 +106,21 @@ impl<'a> Finder<'a> {
                 *slot = qi as u32 + 1;
             }
         }
+        let mut soft = vec![false; scan.toks.len()];
+        for unit in &scan.units {
+            let mut open: Option<u32> = None;
+            for t in unit.start..unit.end {
+                let tok = &scan.toks[t as usize];
+                if tok.kind == Kind::Quote && tok.mark.is_none() && tok.end - tok.start == 2 {
+                    match open.take() {
+                        Some(o) => soft[o as usize..t as usize]
+                            .iter_mut()
+                            .for_each(|x| *x = true),
+                        None => open = Some(t),
+                    }
+                }
+            }
+        }
         Finder {
             text,
             scan,
@@ -110,6 +129,7 @@ impl<'a> Finder<'a> {
             gate,
             in_quote,
             used: vec![false; scan.toks.len()],
+            soft,
             quote_attr: vec![None; quotes.len()],
             attrs: Vec::new(),
         }
@@ -121,6 +141,7 @@ impl<'a> Finder<'a> {
         self.floating_pass();
         self.indirect_pass();
         self.late_floating_pass();
+        self.soft_floating_pass();
         self.attrs
             .sort_by_key(|a| a.parts.first().map_or(0, |p| p.0));
     }
@@ -1012,6 +1033,48 @@ impl<'a> Finder<'a> {
         }
     }
 
+    /// Stretches between doubled apostrophes that no attribution covers
+    /// continue the attribution before them in their unit, as floating
+    /// quotes do.
+    fn soft_floating_pass(&mut self) {
+        for unit in 0..self.scan.units.len() {
+            let (us, ue) = self.unit_range(unit as u32);
+            let mut open: Option<u32> = None;
+            let mut regions = Vec::new();
+            for t in us..ue {
+                let tok = self.tok(t);
+                if tok.kind == Kind::Quote && tok.mark.is_none() && tok.end - tok.start == 2 {
+                    match open.take() {
+                        Some(o) => regions.push((o, t + 1)),
+                        None => open = Some(t),
+                    }
+                }
+            }
+            for (rs, re) in regions {
+                let covered = self
+                    .attrs
+                    .iter()
+                    .any(|a| a.parts.iter().any(|p| p.0 < re && rs < p.1));
+                if covered {
+                    continue;
+                }
+                let before = self
+                    .attrs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| {
+                        a.parts.last().is_some_and(|p| p.1 <= rs && p.0 >= us)
+                            && a.cue.map_or(true, |c| c.1 <= rs)
+                    })
+                    .max_by_key(|(_, a)| a.parts.last().map_or(0, |p| p.1))
+                    .map(|(i, _)| i);
+                if let Some(a) = before {
+                    self.attrs[a].parts.push((rs, re));
+                }
+            }
+        }
+    }
+
     /// A full, speech-like quote.
     fn is_candidate(&self, qi: usize) -> bool {
         let q = &self.quotes[qi];
@@ -1025,7 +1088,8 @@ impl<'a> Finder<'a> {
             let (lo, hi) = self.sent_range(s);
             let mut i = lo;
             while i < hi {
-                if self.used[i as usize] || self.in_quote[i as usize] != 0 {
+                if self.used[i as usize] || self.in_quote[i as usize] != 0 || self.soft[i as usize]
+                {
                     i += 1;
                     continue;
                 }
