@@ -868,6 +868,49 @@ impl Lexicon {
         Some(idx)
     }
 
+    /// [`Lexicon::lookup`] of the word `text[start..end]`, reading whole
+    /// 8-byte chunks of `text` where it can (the scan's hot path).
+    #[inline]
+    pub fn lookup_at(&self, text: &[u8], start: usize, end: usize) -> Option<(u32, u32)> {
+        let len = end - start;
+        if len == 0 || len > MAX_WORD {
+            return None;
+        }
+        let load = |i: usize| -> u64 {
+            let pos = start + i * 8;
+            let rem = end - pos;
+            let raw = if pos + 8 <= text.len() {
+                u64::from_le_bytes(text[pos..pos + 8].try_into().expect("8 bytes"))
+            } else {
+                chunk_of(&text[pos..end], 0)
+            };
+            if rem >= 8 {
+                raw
+            } else {
+                raw & ((1u64 << (8 * rem)) - 1)
+            }
+        };
+        let n = len.div_ceil(8);
+        let mut chunks = [load(0), 0, 0, 0];
+        for (i, c) in chunks.iter_mut().enumerate().take(n).skip(1) {
+            *c = load(i);
+        }
+        if (chunks[0] | chunks[1] | chunks[2] | chunks[3]) & 0x8080_8080_8080_8080 != 0 {
+            let word = std::str::from_utf8(&text[start..end]).ok()?;
+            return self.lookup(word);
+        }
+        let first = (chunks[0] as u8).to_ascii_lowercase();
+        let last = text[end - 1].to_ascii_lowercase();
+        if self.filter[filter_slot(len, first)] & (1 << (last & 63)) == 0 {
+            return None;
+        }
+        for c in &mut chunks {
+            *c = lower_ascii(*c);
+        }
+        let idx = self.table.get_with(len, |i| chunks[i])?;
+        Some((idx, self.classes[idx as usize]))
+    }
+
     /// An entry by index.
     #[inline]
     pub fn entry(&self, idx: u32) -> &Entry {

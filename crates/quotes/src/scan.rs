@@ -464,11 +464,7 @@ fn units_of(doc: &Document) -> Vec<Span> {
             continue;
         };
         let mut line_start = 0usize;
-        let bytes = slice.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            if b != b'\n' {
-                continue;
-            }
+        for (i, _) in slice.match_indices('\n') {
             let line = slice[line_start..i].trim_end();
             let rest = slice[i + 1..].trim_start();
             let wrapped = line
@@ -529,7 +525,7 @@ fn lex_unit(
         if b.is_ascii_alphanumeric() {
             let end = word_end_at(slice, i);
             push_word(out, slice, base, i, end, unit, lex);
-            prev = slice[..end].chars().next_back();
+            prev = last_char(slice, end);
             i = end;
             continue;
         }
@@ -580,7 +576,7 @@ fn lex_unit(
             {
                 let end = word_end(slice, i + clen);
                 push_word(out, slice, base, start, end, unit, lex);
-                prev = slice[..end].chars().next_back();
+                prev = last_char(slice, end);
                 i = end;
                 continue;
             }
@@ -604,7 +600,7 @@ fn lex_unit(
         if c.is_alphanumeric() {
             let end = word_end_at(slice, i);
             push_word(out, slice, base, start, end, unit, lex);
-            prev = slice[..end].chars().next_back();
+            prev = last_char(slice, end);
             i = end;
             continue;
         }
@@ -631,6 +627,15 @@ fn lex_unit(
         });
         prev = Some(c);
         i = end;
+    }
+}
+
+/// The char ending at byte `end` of `slice`.
+#[inline]
+fn last_char(slice: &str, end: usize) -> Option<char> {
+    match slice.as_bytes().get(end.wrapping_sub(1)) {
+        Some(&b) if b.is_ascii() => Some(b as char),
+        _ => slice[..end].chars().next_back(),
     }
 }
 
@@ -803,7 +808,7 @@ fn push_word(
     let (entry, classes) = if kind == Kind::Number {
         (NO_ENTRY, 0)
     } else {
-        match lex.lookup(word) {
+        match lex.lookup_at(slice.as_bytes(), start, end) {
             Some(found) => found,
             None => (NO_ENTRY, adverb_by_suffix(word)),
         }
