@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod eval_segment;
 mod spark;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,9 @@ tasks:
   bench [--stages all|tag|segment|none] [--corpus DIR]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
+  eval segment [--set S,...|all] [--data DIR] [--binary PATH]
+                  sentence (golden rules, UD EWT/GUM) and token scores of the release
+                  binary, as ../shared/tools/eval_segment.py computes them
   spark-check [--input FILE.jsonl]
                   run examples/spark/pipe_corpus.py in Spark local mode (needs pyspark;
                   PYTHON=path/to/python) and check it equals a single-process run
@@ -33,6 +37,9 @@ fn main() -> Result<()> {
     match task.as_deref() {
         Some("ci") => ci(&rest),
         Some("bench") => bench::bench(&rest),
+        Some("eval") if rest.first().is_some_and(|s| s == "segment") => {
+            eval_segment::eval_segment(&rest[1..])
+        }
         Some("spark-check") => spark::spark_check(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");

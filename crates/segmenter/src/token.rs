@@ -19,8 +19,8 @@
 use document::{Span, Token, TokenKind};
 
 use crate::chars::{
-    char_at, char_before, is_apostrophe, is_currency, is_emoticon, is_extender, is_opener,
-    is_punct, is_terminal, is_word_char, peek, skip_non_space, skip_space,
+    char_at, char_before, is_apostrophe, is_closer, is_currency, is_emoticon, is_extender,
+    is_opener, is_punct, is_rule, is_terminal, is_word_char, peek, skip_non_space, skip_space,
 };
 use crate::lexicon::{self, Abbrev};
 
@@ -89,12 +89,16 @@ fn find_url(text: &str, a: usize, b: usize) -> Option<(usize, usize)> {
         let e = trim_url_end(text, s, b);
         return (e > s).then_some((s, e));
     }
+    // An e-mail address: the longest local part before the `@`.
     let at = rest.iter().position(|&b| b == b'@')?;
-    let local = &rest[..at];
-    let local_ok = local
+    let local_len = rest[..at]
         .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b".-_%+'".contains(&b))
-        && local.iter().any(u8::is_ascii_alphanumeric);
+        .rev()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b".-_%+".contains(&b))
+        .count();
+    let local_ok = rest[at - local_len..at]
+        .iter()
+        .any(u8::is_ascii_alphanumeric);
     let domain = &rest[at + 1..];
     let mut len = domain
         .iter()
@@ -104,7 +108,7 @@ fn find_url(text: &str, a: usize, b: usize) -> Option<(usize, usize)> {
         len -= 1;
     }
     let domain_ok = domain[..len].iter().any(u8::is_ascii_alphabetic);
-    (local_ok && domain_ok).then_some((s, s + at + 1 + len))
+    (local_ok && domain_ok).then_some((s + at - local_len, s + at + 1 + len))
 }
 
 /// The end of a URL starting at `s` in the chunk ending at `b`: trailing
@@ -143,8 +147,20 @@ fn plain(text: &str, a: usize, b: usize, sentence_end: usize, out: &mut Vec<Toke
             word(text, p, b, sentence_end, out)
         } else if is_apostrophe(c) {
             apostrophe(text, p, b, out)
-        } else if starts_amount(text, a, p, c, len, b) {
+        } else if starts_amount(text, p, c, len, b) {
             number(text, p, p + len, b, out)
+        } else if p == a && is_rule(&bytes[a..b]) {
+            push(out, a, b, TokenKind::Punct); // `-----`, `==----`
+            b
+        } else if matches!(c, '#' | '@') && peek(text, p + 1, b).is_some_and(char::is_alphabetic) {
+            // A hashtag or a handle.
+            let e = word(text, p + 1, b, sentence_end, out);
+            if let Some(last) = out.last_mut() {
+                if last.span.start as usize == p + 1 {
+                    last.span.start = p as u32;
+                }
+            }
+            e
         } else if matches!(c, '.' | '!' | '?') {
             let mut e = p + 1;
             while e < b && matches!(bytes[e], b'.' | b'!' | b'?') {
@@ -196,19 +212,11 @@ fn repeats(c: char) -> bool {
         && (c.is_ascii_punctuation() || is_terminal(c) || matches!(c, '\u{2010}'..='\u{2015}'))
 }
 
-/// Whether a currency sign or a sign at `p` starts an amount (`$5`, `£.5`,
-/// `-0.39`).
-fn starts_amount(text: &str, chunk_start: usize, p: usize, c: char, len: usize, b: usize) -> bool {
+/// Whether a currency sign at `p` starts an amount (`$5`, `£.5`).
+fn starts_amount(text: &str, p: usize, c: char, len: usize, b: usize) -> bool {
     let bytes = text.as_bytes();
     let digit_at = |i: usize| i < b && bytes[i].is_ascii_digit();
-    let amount_after =
-        digit_at(p + len) || (p + len < b && bytes[p + len] == b'.' && digit_at(p + len + 1));
-    if is_currency(c) {
-        return amount_after;
-    }
-    matches!(c, '-' | '+' | '\u{2212}')
-        && digit_at(p + len)
-        && (p == chunk_start || is_opener(char_before(text, p).0))
+    is_currency(c) && (digit_at(p + len) || (digit_at(p + len + 1) && bytes[p + len] == b'.'))
 }
 
 /// A number from `start`; `q` is past any sign or currency prefix.
@@ -265,6 +273,11 @@ fn word(text: &str, start: usize, b: usize, sentence_end: usize, out: &mut Vec<T
         let next_is_word = next.is_some_and(|n| is_word_char(n) && !is_extender(n));
         match c {
             '-' | '\u{2010}' | '\u{2011}' if next_is_word => q = after,
+            // A suspended or cut-off word: `pre- and post-war`, `I kn- know`.
+            '-' if next.map_or(true, |n| is_terminal(n) || n == ',' || is_closer(n)) => {
+                q = after;
+                break;
+            }
             '.' => {
                 if next_is_word {
                     q = after; // `U.S`, `example.com`, `Ph.D`
@@ -341,10 +354,12 @@ fn emit_word(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
 
 /// Whether the period at `q` after the word `text[start..q]` belongs to it.
 fn attach_period(text: &str, start: usize, q: usize, b: usize, sentence_end: usize) -> bool {
-    if peek(text, q + 1, b) == Some('.') {
-        return false; // an ellipsis follows
-    }
     let word = &text[start..q];
+    if peek(text, q + 1, b) == Some('.') {
+        // `Inc..` is the abbreviation and a full stop; `word...` an ellipsis.
+        let only_two = peek(text, q + 2, b) != Some('.');
+        return only_two && (lexicon::is_initialism(word) || lexicon::abbreviation(word).is_some());
+    }
     if lexicon::is_initialism(word) {
         return true;
     }
@@ -364,7 +379,7 @@ fn attach_period(text: &str, start: usize, q: usize, b: usize, sentence_end: usi
 fn ends_sentence(text: &str, mut k: usize, sentence_end: usize) -> bool {
     while k < sentence_end {
         let (c, len) = char_at(text, k);
-        if !(crate::chars::is_closer(c) || is_terminal(c)) {
+        if !(is_closer(c) || is_terminal(c)) {
             return false;
         }
         k += len;
@@ -530,7 +545,27 @@ mod tests {
             tokens("and/or AT&T US$5"),
             ["and", "/", "or", "AT&T", "US$5"]
         );
-        assert_eq!(tokens("-0.5 and +3"), ["-0.5", "and", "+3"]);
+        assert_eq!(tokens("-0.5 and +3"), ["-", "0.5", "and", "+", "3"]);
+        assert_eq!(
+            tokens("\"Ann Lee\"<ann...@mail.example.org>"),
+            [
+                "\"",
+                "Ann",
+                "Lee",
+                "\"",
+                "<",
+                "ann...@mail.example.org",
+                ">"
+            ]
+        );
+        assert_eq!(
+            tokens("pre- and post-war, Acme Inc.."),
+            ["pre-", "and", "post-war", ",", "Acme", "Inc.", "."]
+        );
+        assert_eq!(
+            tokens("#tbt @ann_lee #1 ==---"),
+            ["#tbt", "@ann_lee", "#", "1", "==---"]
+        );
     }
 
     #[test]
