@@ -160,6 +160,7 @@ impl Segmenter {
 
     /// The sentence spans of `text`.
     pub fn sentences(&self, text: &str) -> Vec<Span> {
+        let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
         let mut scratch = Scratch::default();
         let mut paragraphs = Vec::new();
         let mut sentences = Vec::new();
@@ -172,6 +173,7 @@ impl Segmenter {
 
     /// The tokens of `text` taken as one sentence (no sentence splitting).
     pub fn tokenize(&self, text: &str) -> Vec<Token> {
+        let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
         let mut tokens = Vec::new();
         token::tokenize(text, 0, text.len(), &mut tokens);
         tokens
@@ -183,6 +185,10 @@ impl Segmenter {
         // so this only guards direct library use.
         let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
         let mut scratch = Scratch::default();
+        if with_tokens {
+            // News text has a token every five or six bytes.
+            out.tokens.reserve(text.len() / 5);
+        }
         paragraph::paragraphs(text, &mut scratch.lines, &mut out.paragraphs);
         for (paragraph_idx, &para) in out.paragraphs.iter().enumerate() {
             scratch.spans.clear();
