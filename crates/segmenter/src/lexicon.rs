@@ -8,8 +8,9 @@
 /// How an abbreviation behaves before a possible sentence boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Abbrev {
-    /// Stands before what it qualifies, like a title before a name (`Mr.`,
-    /// `Dr.`, `Gov.`) or `P.S.` before a postscript: never ends a sentence.
+    /// Stands before what it qualifies, like a title or an abbreviated first
+    /// name before a name (`Mr.`, `Dr.`, `Gov.`, `Wm.`) or `P.S.` before a
+    /// postscript: never ends a sentence.
     Title,
     /// Introduces a number (`No. 5`, `p. 55`, `Vol. 2`); before anything else
     /// an ordinary abbreviation.
@@ -50,6 +51,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("adv", Plain, Any),
     ("al", Plain, Any),
     ("ala", Plain, Capitalized),
+    ("alex", Title, Any),
     ("amb", Title, Any),
     ("approx", Plain, Any),
     ("appt", Plain, Any),
@@ -66,6 +68,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("aug", Plain, Any),
     ("ave", Plain, Any),
     ("avg", Plain, Any),
+    ("benj", Title, Any),
     ("bldg", Plain, Any),
     ("blvd", Plain, Any),
     ("brig", Title, Any),
@@ -77,6 +80,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("cf", Inner, Any),
     ("ch", Number, Any),
     ("chap", Number, Any),
+    ("chas", Title, Any),
     ("cmdr", Title, Any),
     ("co", Plain, Any),
     ("col", Title, Capitalized),
@@ -98,6 +102,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("e.g", Inner, Any),
     ("ed", Plain, Any),
     ("eds", Plain, Any),
+    ("edw", Title, Any),
     ("eg", Inner, Any),
     ("ens", Title, Capitalized),
     ("esp", Plain, Any),
@@ -115,6 +120,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("ft", Plain, Any),
     ("ga", Plain, Capitalized),
     ("gen", Title, Capitalized),
+    ("geo", Title, Capitalized),
     ("gov", Title, Capitalized),
     ("govt", Plain, Any),
     ("hon", Title, Capitalized),
@@ -132,6 +138,8 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("insp", Title, Any),
     ("intl", Plain, Any),
     ("jan", Plain, Any),
+    ("jas", Title, Any),
+    ("jos", Title, Any),
     ("jr", Plain, Any),
     ("jul", Plain, Any),
     ("jun", Plain, Any),
@@ -206,6 +214,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("rep", Title, Capitalized),
     ("reps", Title, Capitalized),
     ("rev", Title, Capitalized),
+    ("robt", Title, Any),
     ("rte", Plain, Any),
     ("sat", Plain, Capitalized),
     ("sec", Number, Any),
@@ -225,6 +234,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("tel", Number, Any),
     ("tenn", Plain, Capitalized),
     ("tex", Plain, Capitalized),
+    ("thos", Title, Any),
     ("thu", Plain, Capitalized),
     ("thur", Plain, Capitalized),
     ("thurs", Plain, Capitalized),
@@ -242,6 +252,7 @@ const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("wis", Plain, Capitalized),
     ("wisc", Plain, Capitalized),
     ("wk", Plain, Any),
+    ("wm", Title, Any),
     ("wyo", Plain, Capitalized),
     ("yr", Plain, Any),
     ("yrs", Plain, Any),
@@ -535,8 +546,13 @@ pub(crate) fn is_initialism(word: &str) -> bool {
 }
 
 /// How `word` (without its final period) behaves as an abbreviation, if it is
-/// one. Initialisms not in the list are [`Abbrev::Plain`].
+/// one. Initialisms not in the list are [`Abbrev::Plain`]. A compound counts
+/// as its last part (`Japan-U.S.`, `ex-Gov.`).
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
+    let word = word.rsplit(['-', '/']).next().unwrap_or(word);
+    if word.is_empty() {
+        return None;
+    }
     let bytes = word.as_bytes();
     if bytes.len() == 3
         && matches!(bytes[0], b'N' | b'n')
@@ -632,6 +648,9 @@ mod tests {
         assert_eq!(abbreviation("N°"), Some(Number));
         assert_eq!(abbreviation("world"), None);
         assert_eq!(abbreviation(""), None);
+        assert_eq!(abbreviation("Japan-U.S"), Some(Plain));
+        assert_eq!(abbreviation("ex-Gov"), Some(Title));
+        assert_eq!(abbreviation("U.S-"), None);
         assert_eq!(abbreviation("www.example"), None);
     }
 

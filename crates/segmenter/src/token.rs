@@ -29,7 +29,20 @@ use crate::lexicon::{self, Abbrev};
 /// must not exceed `u32::MAX`.
 pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
-    let mut i = start;
+    let mut i = skip_space(text, start, end);
+    // The number of a list item or a ranking opening the sentence keeps its
+    // period (`1.`), as the treebanks write it.
+    let digits = bytes[i..end]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if (1..=3).contains(&digits)
+        && bytes.get(i + digits) == Some(&b'.')
+        && (i + digits + 1 == end || CLASS[bytes[i + digits + 1] as usize] & class::SPACE != 0)
+    {
+        push(out, i, i + digits + 1, TokenKind::Number);
+        i += digits + 1;
+    }
     loop {
         // Usually one space separates chunks.
         if i < end && bytes[i] == b' ' {
@@ -75,6 +88,12 @@ fn chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usi
             Err(UrlHint) => out.truncate(mark),
         }
     }
+    chunk_with_url(text, a, sentence_end, out)
+}
+
+/// [`chunk`] for a chunk that may hold a URL or e-mail address.
+#[inline(never)]
+fn chunk_with_url(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
     let b = skip_non_space(text, a, sentence_end);
     match find_url(text, a, b) {
         Some((url_start, url_end)) => {
@@ -179,6 +198,7 @@ fn count(text: &str, s: usize, e: usize, byte: u8) -> usize {
 /// Tokens from `a` up to the first whitespace or `b`, holding no URL;
 /// returns where they end, or [`UrlHint`] (when `watch_urls`) at a token
 /// that starts with `@` or `:`.
+#[inline]
 fn plain(
     text: &str,
     a: usize,
@@ -236,6 +256,12 @@ fn plain(
         } else if is_apostrophe(c) {
             apostrophe(text, p, b, out)
         } else if starts_amount(text, p, c, len, b) {
+            number(text, p, p + len, b, out)
+        } else if p == a
+            && matches!(c, '+' | '-' | '.' | '\u{2212}')
+            && digit_after(text, p + len, b)
+        {
+            // `+0.5`, `-3`, `.311` opening a chunk.
             number(text, p, p + len, b, out)
         } else if p == a && matches!(c, '*' | '=' | '_' | '~' | '#' | '-') && {
             chunk_end = skip_non_space(text, a, b);
@@ -303,6 +329,23 @@ fn repeats(c: char) -> bool {
         && (c.is_ascii_punctuation() || is_terminal(c) || matches!(c, '\u{2010}'..='\u{2015}'))
 }
 
+/// Whether an ASCII digit is at `i` (before `b`).
+#[inline]
+fn digit_after(text: &str, i: usize, b: usize) -> bool {
+    i < b && text.as_bytes()[i].is_ascii_digit()
+}
+
+/// `None` or whitespace: nothing more in the chunk.
+trait NoneOrSpace {
+    fn is_none_or_space(&self) -> bool;
+}
+
+impl NoneOrSpace for Option<char> {
+    fn is_none_or_space(&self) -> bool {
+        self.map_or(true, char::is_whitespace)
+    }
+}
+
 /// Whether a currency sign at `p` starts an amount (`$5`, `£.5`).
 fn starts_amount(text: &str, p: usize, c: char, len: usize, b: usize) -> bool {
     let bytes = text.as_bytes();
@@ -345,7 +388,7 @@ fn number(text: &str, start: usize, mut q: usize, b: usize, out: &mut Vec<Token>
 }
 
 /// A word from `start` (a letter).
-#[inline]
+#[inline(always)]
 fn word(text: &str, start: usize, b: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
     let q = skip_word_chars(text, start, b);
     if q >= b || CLASS[text.as_bytes()[q] as usize] & class::SPACE != 0 {
@@ -430,11 +473,15 @@ fn word_on(
                 q = after; // `AT&T`
             }
             '_' if next_is_word => q = after,
-            '$' if q - start <= 3
-                && text[start..q].bytes().all(|b| b.is_ascii_uppercase())
-                && next.is_some_and(|n| n.is_ascii_digit()) =>
-            {
-                return number(text, start, after, b, out); // `US$5`
+            '$' if q - start <= 3 && text[start..q].bytes().all(|b| b.is_ascii_uppercase()) => {
+                if next.is_some_and(|n| n.is_ascii_digit()) {
+                    return number(text, start, after, b, out); // `US$5`
+                }
+                if next.is_none_or_space() {
+                    push(out, start, after, TokenKind::Symbol); // `C$`
+                    return after;
+                }
+                break;
             }
             _ => break,
         }
@@ -471,7 +518,7 @@ fn attach_period(text: &str, start: usize, q: usize, b: usize, sentence_end: usi
         let only_two = peek(text, q + 2, b) != Some('.');
         return only_two && (lexicon::is_initialism(word) || lexicon::abbreviation(word).is_some());
     }
-    if lexicon::is_initialism(word) {
+    if lexicon::is_initialism(word.rsplit('-').next().unwrap_or(word)) {
         return true;
     }
     let mut chars = word.chars();
@@ -652,12 +699,24 @@ mod tests {
             ["No.", "5", ",", "but", "no", "."]
         );
         assert_eq!(tokens("you and I."), ["you", "and", "I", "."]);
+        assert_eq!(
+            tokens("Japan-U.S. trade, ex-Gov. Lee"),
+            ["Japan-U.S.", "trade", ",", "ex-Gov.", "Lee"]
+        );
         assert_eq!(tokens("Jonas E. Smith"), ["Jonas", "E.", "Smith"]);
         assert_eq!(
             tokens("and/or AT&T US$5"),
             ["and", "/", "or", "AT&T", "US$5"]
         );
-        assert_eq!(tokens("-0.5 and +3"), ["-", "0.5", "and", "+", "3"]);
+        assert_eq!(
+            tokens("-0.5 and +3 (-2) .311 x-5"),
+            ["-0.5", "and", "+3", "(", "-", "2", ")", ".311", "x-5"]
+        );
+        assert_eq!(
+            tokens("1. Ann Lee ( U.S. ) 2:05.21"),
+            ["1.", "Ann", "Lee", "(", "U.S.", ")", "2:05.21"]
+        );
+        assert_eq!(tokens("C$ 1.5 and US$ 2"), ["C$", "1.5", "and", "US$", "2"]);
         assert_eq!(
             tokens("\"Ann Lee\"<ann...@mail.example.org>"),
             [
