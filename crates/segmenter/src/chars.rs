@@ -307,12 +307,23 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 /// The end of the run of word chars at `i` (before `end`).
 #[inline(always)]
-pub(crate) fn skip_word_chars(text: &str, i: usize, end: usize) -> usize {
+pub(crate) fn skip_word_chars(text: &str, mut i: usize, end: usize) -> usize {
     let bytes = &text.as_bytes()[..end];
-    let i = i + bytes[i..]
-        .iter()
-        .take_while(|&&b| CLASS[b as usize] & class::ALNUM != 0)
-        .count();
+    loop {
+        if i + 8 > end {
+            i += bytes[i..]
+                .iter()
+                .take_while(|&&b| CLASS[b as usize] & class::ALNUM != 0)
+                .count();
+            break;
+        }
+        let lanes = swar::not_alnum(swar::load(bytes, i));
+        if lanes != 0 {
+            i += lanes.trailing_zeros() as usize / 8;
+            break;
+        }
+        i += 8;
+    }
     if i < end && bytes[i] >= 0x80 {
         skip_word_chars_beyond_ascii(text, i, end)
     } else {
@@ -489,6 +500,13 @@ pub(crate) mod swar {
         !boring & HIGH
     }
 
+    /// Lanes holding anything but an ASCII letter or digit (exact).
+    #[inline(always)]
+    pub(crate) fn not_alnum(w: u64) -> u64 {
+        let letters = between(w | (ONES * 0x20), 0x60, 0x7B);
+        !(letters | between(w, 0x2F, 0x3A)) & HIGH
+    }
+
     /// Lanes holding a control char from TAB to CR, or a non-ASCII byte.
     #[inline(always)]
     pub(crate) fn control_or_non_ascii(w: u64) -> u64 {
@@ -522,6 +540,7 @@ pub(crate) mod swar {
                 let plain =
                     b.is_ascii_alphanumeric() || b == b' ' || b == 0 || (0x10..=0x19).contains(&b);
                 let control = (0x09..=0x0D).contains(&b) || b >= 0x80;
+                let alnum = b.is_ascii_alphanumeric();
                 for k in 0..8 {
                     let mut word = *b"aaaaaaaa";
                     word[k] = b;
@@ -535,6 +554,7 @@ pub(crate) mod swar {
                         control,
                         "{b:#x} in lane {k}"
                     );
+                    assert_eq!(lanes(not_alnum, &word) == [k], !alnum, "{b:#x} in lane {k}");
                 }
             }
         }

@@ -549,7 +549,8 @@ pub(crate) fn is_initialism(word: &str) -> bool {
 /// one. Initialisms not in the list are [`Abbrev::Plain`]. A compound counts
 /// as its last part (`Japan-U.S.`, `ex-Gov.`).
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
-    let word = word.rsplit(['-', '/']).next().unwrap_or(word);
+    let last_part = word.bytes().rposition(|b| b == b'-' || b == b'/');
+    let word = last_part.map_or(word, |at| &word[at + 1..]);
     if word.is_empty() {
         return None;
     }

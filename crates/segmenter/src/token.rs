@@ -518,7 +518,11 @@ fn attach_period(text: &str, start: usize, q: usize, b: usize, sentence_end: usi
         let only_two = peek(text, q + 2, b) != Some('.');
         return only_two && (lexicon::is_initialism(word) || lexicon::abbreviation(word).is_some());
     }
-    if lexicon::is_initialism(word.rsplit('-').next().unwrap_or(word)) {
+    let last_part = word
+        .bytes()
+        .rposition(|b| b == b'-')
+        .map_or(word, |at| &word[at + 1..]);
+    if lexicon::is_initialism(last_part) {
         return true;
     }
     let mut chars = word.chars();
