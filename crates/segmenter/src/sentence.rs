@@ -495,9 +495,12 @@ impl<'t> Scan<'t> {
     }
 
     /// Whether only whitespace, bullets, dashes and opening brackets lie
-    /// between `sentence_start` and `at`.
+    /// between `sentence_start` and `at`. Looks at most 64 bytes back (a
+    /// longer run of such marks holds no content either), which keeps runs
+    /// of bullets linear.
     fn at_sentence_start(&self, sentence_start: usize, mut at: usize) -> bool {
-        while at > sentence_start {
+        let floor = sentence_start.max(at.saturating_sub(64));
+        while at > floor {
             let (c, len) = char_before(self.text, at);
             if !(is_space(c) || is_bullet(c) || is_dash(c) || is_opener(c) || c == '*') {
                 return false;

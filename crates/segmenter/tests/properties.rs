@@ -203,4 +203,9 @@ fn edge_cases() {
     check(&"x".repeat(100_000));
     check(&"\u{301}".repeat(1_000));
     check(&"(".repeat(10_000));
+    check(&"• ".repeat(10_000));
+    check(&"1. ".repeat(10_000));
+    check(&"aBa!".repeat(10_000));
+    check(&"word. . . . ".repeat(5_000));
+    check(&"x.[1] ".repeat(5_000));
 }
