@@ -3,7 +3,9 @@
 //! Runs the release `pipeline` binary over the news corpora in
 //! `../shared/data/corpus` (or `--corpus DIR`), repeated with fresh ids to
 //! reach larger sizes, at 1 and 2 threads, and reads the binary's own
-//! summary line (MB of text per second, peak RSS).
+//! summary line (MB of text per second, peak RSS). `--compare spacy` also
+//! runs `examples/bench/spacy_peer.py` on a 1 MB slice when a Python with
+//! spaCy is available.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -17,12 +19,14 @@ use crate::{build_release_pipeline, root};
 struct Options {
     stages: String,
     corpus_dir: PathBuf,
+    compare_spacy: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options {
         stages: "all".into(),
         corpus_dir: root().join("../shared/data/corpus"),
+        compare_spacy: false,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -84,6 +88,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         results.push(run(&binary, label, &path, 2, &options.stages)?);
     }
 
+    let spacy = if options.compare_spacy {
+        compare_spacy(&binary, &bbc, &scratch, &options.stages)?
+    } else {
+        None
+    };
+
     println!("stages: {}", options.stages);
     println!(
         "{:<10} {:>7} {:>8} {:>9} {:>13}",
@@ -111,7 +121,66 @@ pub fn bench(args: &[String]) -> Result<()> {
             (large / small - 1.0) * 100.0
         );
     }
+    if let Some((ours, theirs)) = spacy {
+        println!(
+            "1 MB slice of bbc, one thread: pipeline {ours:.2} MB/s, spaCy en_core_web_sm (sentencizer + NER) \
+             {theirs:.3} MB/s: {:.0}x",
+            ours / theirs
+        );
+    }
     Ok(())
+}
+
+/// Our one-thread MB/s and spaCy's on the same 1 MB slice, or `None` when
+/// no Python with spaCy is available (`PYTHON` picks the interpreter).
+fn compare_spacy(
+    binary: &Path,
+    bbc: &Path,
+    scratch: &Path,
+    stages: &str,
+) -> Result<Option<(f64, f64)>> {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_spacy = Command::new(&python)
+        .args(["-c", "import spacy"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_spacy {
+        eprintln!("--compare spacy: `import spacy` fails with {python}; set PYTHON to an environment with spacy and en_core_web_sm (the bench installs nothing)");
+        return Ok(None);
+    }
+    let slice = scratch.join("bbc-1mb.jsonl");
+    let mut out = BufWriter::new(File::create(&slice)?);
+    let mut n_bytes = 0;
+    for line in BufReader::new(File::open(bbc)?).lines() {
+        let line = line?;
+        if n_bytes + line.len() > 1_000_000 {
+            break;
+        }
+        n_bytes += line.len() + 1;
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    drop(out);
+    let ours = run(binary, "bbc 1 MB", &slice, 1, stages)?.mb_per_s;
+    eprintln!("running spaCy on the same slice (this takes a while)...");
+    let peer = Command::new(&python)
+        .arg(root().join("examples/bench/spacy_peer.py"))
+        .arg(&slice)
+        .output()
+        .context("run spaCy")?;
+    let stdout = String::from_utf8_lossy(&peer.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("spacy "))
+        .with_context(|| {
+            format!(
+                "spaCy printed no result: {}",
+                String::from_utf8_lossy(&peer.stderr)
+            )
+        })?;
+    let theirs: f64 = line.split(' ').nth(1).unwrap_or_default().parse()?;
+    Ok(Some((ours, theirs)))
 }
 
 fn run(binary: &Path, label: &str, input: &Path, threads: usize, stages: &str) -> Result<Measured> {

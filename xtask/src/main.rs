@@ -5,6 +5,7 @@
 // Reports are the output of these tasks.
 #![allow(clippy::print_stdout)]
 
+mod batch;
 mod bench;
 mod eval_segment;
 mod spark;
@@ -19,7 +20,9 @@ usage: cargo xtask <task> [args]
 
 tasks:
   ci              fmt --check, clippy --all-targets -D warnings, tests (what .ci/run runs)
-  bench [--stages all|tag|segment|none] [--corpus DIR]
+  batch --input PATH... --output DIR [--shard-docs N] [--threads N] [--pipeline BINARY]
+                  the release pipeline over a corpus into resumable gzip shards + manifest.json
+  bench [--stages all|tag|segment|none] [--corpus DIR] [--compare spacy]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
   eval segment [--set S,...|all] [--data DIR] [--binary PATH]
@@ -37,6 +40,7 @@ fn main() -> Result<()> {
     match task.as_deref() {
         Some("ci") => ci(&rest),
         Some("bench") => bench::bench(&rest),
+        Some("batch") => batch::batch(&rest),
         Some("eval") if rest.first().is_some_and(|s| s == "segment") => {
             eval_segment::eval_segment(&rest[1..])
         }

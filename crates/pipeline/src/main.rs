@@ -47,6 +47,11 @@ struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
 
+    /// Skip the first N input documents: they are read but neither processed
+    /// nor written (for resuming an interrupted batch run).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    skip_docs: usize,
+
     /// Documents larger than this many bytes become `too_large` error records.
     #[arg(long, value_name = "BYTES", default_value_t = reader::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
@@ -95,7 +100,7 @@ fn run(args: &Args) -> anyhow::Result<u8> {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     tracing::info!(n_inputs, threads, "starting");
-    let docs = reader::Reader::new(inputs, args.max_doc_bytes);
+    let docs = reader::Reader::new(inputs, args.max_doc_bytes).skip(args.skip_docs);
     let stages = pipeline::stages_up_to(args.stages);
 
     let options = RecordOptions {
