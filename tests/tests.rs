@@ -5,5 +5,9 @@ mod util;
 
 mod bad_input;
 mod cli;
+<<<<<<< HEAD
 mod quotes;
+=======
+mod segment;
+>>>>>>> main
 mod streaming;
