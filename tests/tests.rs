@@ -5,9 +5,6 @@ mod util;
 
 mod bad_input;
 mod cli;
-<<<<<<< HEAD
 mod quotes;
-=======
 mod segment;
->>>>>>> main
 mod streaming;
