@@ -135,6 +135,16 @@ impl<'a> Finder<'a> {
         }
     }
 
+    /// For every token: whether it is quoted (inside quote marks, or between
+    /// doubled apostrophes).
+    pub fn quoted(&self) -> Vec<bool> {
+        self.in_quote
+            .iter()
+            .zip(&self.soft)
+            .map(|(&q, &s)| q != 0 || s)
+            .collect()
+    }
+
     /// Runs the three passes.
     pub fn run(&mut self) {
         self.direct_pass();

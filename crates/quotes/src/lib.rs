@@ -126,8 +126,9 @@ impl QuoteAttributor {
         let quoted = marks::pair(&scan);
         let mut finder = attrib::Finder::new(&doc.text, &scan, &self.lex, &quoted, gate);
         finder.run();
+        let quoted = finder.quoted();
         let attrs = finder.attrs;
-        let resolved = resolve::resolve(doc, &scan, &attrs);
+        let resolved = resolve::resolve(doc, &scan, &attrs, &quoted);
         let span_of = |r: attrib::Range| -> Option<Span> {
             if r.1 <= r.0 {
                 return None;

@@ -22,12 +22,17 @@ pub(crate) struct Resolved {
 }
 
 /// Resolves every attribution's speaker, in text order.
-pub(crate) fn resolve(doc: &Document, scan: &Scan, attrs: &[Attr]) -> Vec<Resolved> {
+pub(crate) fn resolve(
+    doc: &Document,
+    scan: &Scan,
+    attrs: &[Attr],
+    quoted: &[bool],
+) -> Vec<Resolved> {
     let mut out = vec![Resolved::default(); attrs.len()];
     if doc.clusters.is_empty() || doc.entities.is_empty() {
         return out;
     }
-    let ctx = Ctx::new(doc, scan);
+    let ctx = Ctx::new(doc, scan, quoted);
     // Process in text order of the speaker's evidence (the cue), so that a
     // pronoun sees the attributions before it.
     let mut order: Vec<usize> = (0..attrs.len()).collect();
@@ -51,6 +56,9 @@ pub(crate) fn resolve(doc: &Document, scan: &Scan, attrs: &[Attr]) -> Vec<Resolv
 struct Ctx<'a> {
     doc: &'a Document,
     scan: &'a Scan,
+    /// For every scan token: whether it is quoted; mentions in quotes are
+    /// the quoted speaker's words, not antecedents.
+    quoted: &'a [bool],
     /// For every scan token: the entity covering it, if any.
     tok_entity: Vec<Option<u32>>,
     /// Per cluster: lowercased title words, and whether a title is a
@@ -59,7 +67,7 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(doc: &'a Document, scan: &'a Scan) -> Self {
+    fn new(doc: &'a Document, scan: &'a Scan, quoted: &'a [bool]) -> Self {
         let mut tok_entity = vec![None; scan.toks.len()];
         let mut e = 0usize;
         for (t, tok) in scan.toks.iter().enumerate() {
@@ -75,6 +83,7 @@ impl<'a> Ctx<'a> {
         let mut ctx = Ctx {
             doc,
             scan,
+            quoted,
             tok_entity,
             title_words: Vec::new(),
         };
@@ -244,11 +253,7 @@ impl<'a> Ctx<'a> {
         for s in [sent.checked_sub(1), Some(sent)].into_iter().flatten() {
             let range = self.scan.sents[s as usize];
             let end = if s == sent { at } else { range.end };
-            if let Some(c) = (range.start..end).find_map(|t| {
-                self.cluster_of_tok(t)
-                    .filter(|(_, l)| want.contains(l))
-                    .map(|(c, _)| c)
-            }) {
+            if let Some(c) = (range.start..end).find_map(|t| self.unquoted_mention(t, want)) {
                 if s + 1 == sent || s == sent {
                     return Some(c);
                 }
@@ -257,11 +262,17 @@ impl<'a> Ctx<'a> {
         if let Some((c, _)) = prev_speaker {
             return Some(c);
         }
-        (0..at).rev().find_map(|t| {
-            self.cluster_of_tok(t)
-                .filter(|(_, l)| want.contains(l))
-                .map(|(c, _)| c)
-        })
+        (0..at).rev().find_map(|t| self.unquoted_mention(t, want))
+    }
+
+    /// The cluster of a mention outside quotes with one of `want` labels.
+    fn unquoted_mention(&self, t: u32, want: &[Label]) -> Option<u32> {
+        if self.quoted.get(t as usize).copied().unwrap_or(false) {
+            return None;
+        }
+        self.cluster_of_tok(t)
+            .filter(|(_, l)| want.contains(l))
+            .map(|(c, _)| c)
     }
 
     fn by_title(

@@ -188,3 +188,61 @@ fn without_clusters_nothing_is_resolved() {
         .iter()
         .all(|q| q.cluster.is_none() && q.speaker_name.is_none()));
 }
+
+/// A document with one entity per `(surface, label)`, each its own cluster,
+/// found in order of the text.
+fn with_entities(text: &str, names: &[(&str, Label)]) -> Document {
+    let mut doc = Document::new("t", "test", text);
+    segmenter::Segmenter::new().process(&mut doc).unwrap();
+    let mut found: Vec<(usize, usize, Label, u32)> = Vec::new();
+    for (i, &(form, label)) in names.iter().enumerate() {
+        for (at, _) in text.match_indices(form) {
+            found.push((at, at + form.len(), label, i as u32));
+        }
+    }
+    found.sort();
+    for &(start, end, label, cluster) in &found {
+        let span = Span::new(start, end);
+        let first = doc
+            .tokens
+            .iter()
+            .position(|t| t.span.overlaps(span))
+            .unwrap() as u32;
+        let last = doc
+            .tokens
+            .iter()
+            .rposition(|t| t.span.overlaps(span))
+            .unwrap() as u32;
+        doc.entities.push(Entity {
+            span,
+            label,
+            tokens: first..last + 1,
+            sentence_idx: 0,
+            cluster: Some(cluster),
+        });
+    }
+    for (i, &(name, label)) in names.iter().enumerate() {
+        let mentions = (0..doc.entities.len() as u32)
+            .filter(|&k| doc.entities[k as usize].cluster == Some(i as u32))
+            .collect();
+        doc.clusters.push(Cluster {
+            name: name.to_string(),
+            label,
+            mentions,
+            titles: Vec::new(),
+        });
+    }
+    doc
+}
+
+#[test]
+fn names_inside_quotes_are_not_antecedents() {
+    let mut doc = with_entities(
+        "Obama spoke in Chicago. The report came out on Monday.\n\n\"My adviser, John Holdren, sent it to me,\" he said.",
+        &[("Obama", Label::Person), ("John Holdren", Label::Person)],
+    );
+    QuoteAttributor::new().process(&mut doc).unwrap();
+    let q = &doc.quotes[0];
+    assert_eq!(q.speaker.map(|s| s.text(&doc.text)), Some("he"));
+    assert_eq!(q.speaker_name.as_deref(), Some("Obama"));
+}
