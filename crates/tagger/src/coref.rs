@@ -1,0 +1,487 @@
+//! Entity clusters within a document, with canonical names and titles.
+//!
+//! - PERSON: full names (two or more tokens) form clusters; two full names
+//!   are one person only when their first and last tokens agree, so `Bill
+//!   Clinton` and `Hillary Clinton` stay apart. A shorter mention (`Lavrov`)
+//!   joins the full name whose surname (or given name) it is; when two
+//!   people share it, the one mentioned most recently before it wins (the
+//!   first one after it, if none came before).
+//! - ORG, LOC, MISC: the same text (case-insensitively) is one entity; an
+//!   ORG/LOC name written both ways (`Russia` as a place and as an actor) is
+//!   one cluster; an acronym joins the ORG whose initials it spells.
+//! - Titles: the title words right before a PERSON mention (`Russian
+//!   Foreign Minister Sergey Lavrov`) and an appositive after it
+//!   (`Shawn Burns, a fund manager at X,`).
+
+use document::{Cluster, Document, Label};
+
+use crate::features::DocContext;
+use crate::lexicon::{kind, Lexicon};
+use crate::text::flag;
+
+/// Words that start sentences or clauses but never titles.
+const NOT_TITLE: [&str; 32] = [
+    "the",
+    "a",
+    "an",
+    "and",
+    "but",
+    "or",
+    "since",
+    "however",
+    "then",
+    "when",
+    "after",
+    "before",
+    "as",
+    "meanwhile",
+    "also",
+    "in",
+    "on",
+    "at",
+    "while",
+    "said",
+    "says",
+    "by",
+    "with",
+    "for",
+    "to",
+    "of",
+    "from",
+    "that",
+    "who",
+    "said",
+    "told",
+    "if",
+];
+
+fn token_text(doc: &Document, t: usize) -> &str {
+    doc.tokens[t].span.text(&doc.text)
+}
+
+/// Bits of the title kinds in a token's gazetteer mask, by part.
+fn title_bits(dc: &DocContext, t: usize) -> (bool, bool) {
+    let mut any = false;
+    let mut ends = false;
+    for k in [kind::TITLE, kind::TITLE_MODIFIER] {
+        let m = (dc.gaz.get(t).copied().unwrap_or(0) >> (4 * k)) & 0xf;
+        if m != 0 {
+            any = true;
+        }
+        // Part 2 is L, part 3 is U: the token ends a title phrase.
+        if m & 0b1100 != 0 {
+            ends = true;
+        }
+    }
+    (any, ends)
+}
+
+/// The title written right before the mention starting at token `start` in
+/// sentence tokens `sent_start..`, if any.
+fn title_before(
+    doc: &Document,
+    dc: &DocContext,
+    entity_of: &[u32],
+    start: usize,
+    sent_start: usize,
+) -> Option<String> {
+    if start == 0 || start <= sent_start {
+        return None;
+    }
+    let (_, ends) = title_bits(dc, start - 1);
+    if !ends {
+        return None;
+    }
+    let mut first = start;
+    while first > sent_start {
+        let t = first - 1;
+        let w = token_text(doc, t);
+        let flags = dc.info.get(t).map_or(0, |i| i.flags);
+        let (is_title, _) = title_bits(dc, t);
+        let ent = entity_of[t];
+        let in_entity = ent != u32::MAX;
+        if in_entity {
+            let label = doc.entities[ent as usize].label;
+            if label == Label::Person || !matches!(label, Label::Org | Label::Loc | Label::Misc) {
+                break;
+            }
+        }
+        let lowercase_word = NOT_TITLE.iter().any(|s| s.eq_ignore_ascii_case(w));
+        let ok = if lowercase_word {
+            false
+        } else if is_title || in_entity {
+            true
+        } else {
+            flags & flag::INIT_CAP != 0 && flags & flag::HAS_ALPHA != 0
+        };
+        if !ok {
+            break;
+        }
+        first = t;
+    }
+    // Trailing-edge words that are not titles themselves (`Alliance`) are
+    // fine inside, but the run must start with a title word, an entity or a
+    // capitalised word that is not a sentence opener.
+    if first == start {
+        return None;
+    }
+    let a = doc.tokens[first].span.start as usize;
+    let b = doc.tokens[start - 1].span.end as usize;
+    Some(doc.text[a..b].to_string())
+}
+
+/// An appositive title after the mention ending at token `end` (exclusive):
+/// `, a fund manager at X,`.
+fn title_after(
+    doc: &Document,
+    dc: &DocContext,
+    entity_of: &[u32],
+    end: usize,
+    sent_end: usize,
+) -> Option<String> {
+    if end >= sent_end || token_text(doc, end) != "," {
+        return None;
+    }
+    let mut t = end + 1;
+    if t < sent_end
+        && ["a", "an", "the"]
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(token_text(doc, t)))
+    {
+        t += 1;
+    }
+    let first = t;
+    let mut has_title = false;
+    while t < sent_end && t - first < 10 {
+        let w = token_text(doc, t);
+        if matches!(
+            w,
+            "," | "." | ";" | ":" | "\"" | "(" | ")" | "\u{201c}" | "\u{201d}" | "--" | "-"
+        ) {
+            break;
+        }
+        if entity_of[t] != u32::MAX && doc.entities[entity_of[t] as usize].label == Label::Person {
+            return None;
+        }
+        if t - first < 4
+            && title_bits(dc, t).0
+            && dc
+                .info
+                .get(t)
+                .is_some_and(|i| i.flags & flag::HAS_ALPHA != 0)
+        {
+            has_title = true;
+        }
+        // A verb-like lower-case word right away means a clause, not an
+        // appositive (`Lavrov, said ...`).
+        if t == first && NOT_TITLE.iter().any(|s| s.eq_ignore_ascii_case(w)) {
+            return None;
+        }
+        t += 1;
+    }
+    if !has_title || t == first {
+        return None;
+    }
+    // Only a closed appositive: it ends at a comma, a period or the sentence end.
+    if t < sent_end && !matches!(token_text(doc, t), "," | "." | ";") {
+        return None;
+    }
+    let a = doc.tokens[first].span.start as usize;
+    let b = doc.tokens[t - 1].span.end as usize;
+    Some(doc.text[a..b].to_string())
+}
+
+/// Normalised tokens of a mention: lower-cased, a leading `the` and a
+/// trailing possessive dropped.
+fn mention_words(doc: &Document, e: &document::Entity) -> Vec<String> {
+    let mut words: Vec<String> = e
+        .tokens
+        .clone()
+        .map(|t| {
+            token_text(doc, t as usize)
+                .to_lowercase()
+                .replace('\u{2019}', "'")
+        })
+        .collect();
+    if words.len() > 1 && words[0] == "the" {
+        words.remove(0);
+    }
+    if let Some(last) = words.last_mut() {
+        if let Some(stem) = last.strip_suffix("'s") {
+            if !stem.is_empty() {
+                *last = stem.to_string();
+            }
+        }
+    }
+    if words.len() > 1 && (words.last().is_some_and(|w| w == "'s" || w == "'")) {
+        words.pop();
+    }
+    words
+}
+
+struct Draft {
+    label_votes: [u32; 4],
+    mentions: Vec<u32>,
+    /// Normalised words of each distinct form.
+    forms: Vec<Vec<String>>,
+    titles: Vec<String>,
+}
+
+fn label_slot(l: Label) -> usize {
+    match l {
+        Label::Person => 0,
+        Label::Org => 1,
+        Label::Loc => 2,
+        _ => 3,
+    }
+}
+
+/// Clusters the document's learned-type entities and collects titles.
+pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
+    let n_tokens = doc.tokens.len();
+    let mut entity_of = vec![u32::MAX; n_tokens];
+    for (i, e) in doc.entities.iter().enumerate() {
+        for t in e.tokens.clone() {
+            if let Some(x) = entity_of.get_mut(t as usize) {
+                *x = i as u32;
+            }
+        }
+    }
+    let words: Vec<Vec<String>> = doc.entities.iter().map(|e| mention_words(doc, e)).collect();
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut cluster_of: Vec<Option<usize>> = vec![None; doc.entities.len()];
+
+    // People: full names first.
+    let persons: Vec<usize> = (0..doc.entities.len())
+        .filter(|&i| doc.entities[i].label == Label::Person && !words[i].is_empty())
+        .collect();
+    for &i in &persons {
+        let w = &words[i];
+        if w.len() < 2 {
+            continue;
+        }
+        let found = drafts.iter().position(|d| {
+            d.label_votes[0] > 0
+                && d.forms
+                    .iter()
+                    .any(|f| f.len() >= 2 && f[0] == w[0] && f[f.len() - 1] == w[w.len() - 1])
+        });
+        let c = found.unwrap_or_else(|| {
+            drafts.push(Draft {
+                label_votes: [0; 4],
+                mentions: Vec::new(),
+                forms: Vec::new(),
+                titles: Vec::new(),
+            });
+            drafts.len() - 1
+        });
+        cluster_of[i] = Some(c);
+        drafts[c].label_votes[0] += 1;
+        if !drafts[c].forms.contains(w) {
+            drafts[c].forms.push(w.clone());
+        }
+    }
+    // Then partial names.
+    for &i in &persons {
+        if cluster_of[i].is_some() {
+            continue;
+        }
+        let w = &words[i];
+        let matches = |d: &Draft, pos_last: bool| {
+            d.label_votes[0] > 0
+                && d.forms.iter().any(|f| {
+                    f.len() > w.len()
+                        && if pos_last {
+                            f[f.len() - w.len()..] == w[..]
+                        } else {
+                            f[..w.len()] == w[..]
+                        }
+                })
+        };
+        let mut candidates: Vec<usize> = (0..drafts.len())
+            .filter(|&c| matches(&drafts[c], true))
+            .collect();
+        if candidates.is_empty() {
+            candidates = (0..drafts.len())
+                .filter(|&c| matches(&drafts[c], false))
+                .collect();
+        }
+        let c = if candidates.len() <= 1 {
+            candidates.first().copied()
+        } else {
+            // Most recent mention before this one, else the first after.
+            let start = doc.entities[i].span.start;
+            let last_before = |c: usize| {
+                (0..doc.entities.len())
+                    .filter(|&j| cluster_of[j] == Some(c) && doc.entities[j].span.start < start)
+                    .map(|j| doc.entities[j].span.start)
+                    .max()
+            };
+            let first_after = |c: usize| {
+                (0..doc.entities.len())
+                    .filter(|&j| cluster_of[j] == Some(c))
+                    .map(|j| doc.entities[j].span.start)
+                    .min()
+            };
+            candidates.iter().copied().max_by_key(|&c| {
+                last_before(c).map(|s| (1, s, 0)).unwrap_or((
+                    0,
+                    0,
+                    u32::MAX - first_after(c).unwrap_or(0),
+                ))
+            })
+        };
+        let c = c.or_else(|| {
+            drafts
+                .iter()
+                .position(|d| d.label_votes[0] > 0 && d.forms.iter().any(|f| f == w))
+        });
+        let c = c.unwrap_or_else(|| {
+            drafts.push(Draft {
+                label_votes: [0; 4],
+                mentions: Vec::new(),
+                forms: vec![w.clone()],
+                titles: Vec::new(),
+            });
+            drafts.len() - 1
+        });
+        cluster_of[i] = Some(c);
+        drafts[c].label_votes[0] += 1;
+    }
+
+    // Other learned types: same text, ORG/LOC shared, acronyms.
+    for i in 0..doc.entities.len() {
+        let label = doc.entities[i].label;
+        if !matches!(label, Label::Org | Label::Loc | Label::Misc) || words[i].is_empty() {
+            continue;
+        }
+        let w = &words[i];
+        let compatible = |d: &Draft| {
+            if label == Label::Misc {
+                d.label_votes[3] > 0
+            } else {
+                d.label_votes[1] + d.label_votes[2] > 0
+            }
+        };
+        let mut c = drafts
+            .iter()
+            .position(|d| compatible(d) && d.forms.contains(w));
+        if c.is_none() && label == Label::Org {
+            c = drafts.iter().position(|d| {
+                d.label_votes[1] > 0
+                    && d.forms
+                        .iter()
+                        .any(|f| is_acronym_of(w, f) || is_acronym_of(f, w))
+            });
+        }
+        let c = c.unwrap_or_else(|| {
+            drafts.push(Draft {
+                label_votes: [0; 4],
+                mentions: Vec::new(),
+                forms: Vec::new(),
+                titles: Vec::new(),
+            });
+            drafts.len() - 1
+        });
+        cluster_of[i] = Some(c);
+        drafts[c].label_votes[label_slot(label)] += 1;
+        if !drafts[c].forms.contains(w) {
+            drafts[c].forms.push(w.clone());
+        }
+    }
+
+    // Titles.
+    for &i in &persons {
+        let e = &doc.entities[i];
+        let Some(sent) = doc.sentences.get(e.sentence_idx as usize) else {
+            continue;
+        };
+        let r = sent.token_range();
+        let (a, b) = (e.tokens.start as usize, e.tokens.end as usize);
+        let c = cluster_of[i].expect("every person is clustered");
+        for title in [
+            title_before(doc, dc, &entity_of, a, r.start),
+            title_after(doc, dc, &entity_of, b, r.end),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !drafts[c].titles.contains(&title) {
+                drafts[c].titles.push(title);
+            }
+        }
+    }
+
+    // Order clusters by first mention and write them out.
+    for (i, c) in cluster_of.iter().enumerate() {
+        if let Some(c) = c {
+            drafts[*c].mentions.push(i as u32);
+        }
+    }
+    let mut order: Vec<usize> = (0..drafts.len())
+        .filter(|&c| !drafts[c].mentions.is_empty())
+        .collect();
+    order.sort_by_key(|&c| drafts[c].mentions[0]);
+    let mut new_id = vec![u32::MAX; drafts.len()];
+    for (k, &c) in order.iter().enumerate() {
+        new_id[c] = k as u32;
+    }
+    for (i, c) in cluster_of.iter().enumerate() {
+        doc.entities[i].cluster = c.map(|c| new_id[c]);
+    }
+    doc.clusters = order
+        .iter()
+        .map(|&c| {
+            let d = &drafts[c];
+            let label = [Label::Person, Label::Org, Label::Loc, Label::Misc][(0..4)
+                .max_by_key(|&k| (d.label_votes[k], std::cmp::Reverse(k)))
+                .expect("four labels")];
+            // The fullest form: most tokens, then longest, then first.
+            let best = d
+                .mentions
+                .iter()
+                .copied()
+                .max_by_key(|&m| {
+                    let e = &doc.entities[m as usize];
+                    (e.tokens.len(), e.span.len(), std::cmp::Reverse(m))
+                })
+                .expect("a cluster has mentions");
+            let name = canonical_text(doc, &doc.entities[best as usize]);
+            Cluster {
+                name,
+                label,
+                mentions: d.mentions.clone(),
+                titles: d.titles.clone(),
+            }
+        })
+        .collect();
+}
+
+/// The mention's text without a trailing possessive.
+fn canonical_text(doc: &Document, e: &document::Entity) -> String {
+    let text = e.span.text(&doc.text);
+    let mut s = text;
+    for suffix in ["'s", "\u{2019}s"] {
+        if let Some(stem) = s.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                s = stem;
+            }
+        }
+    }
+    s.trim_end().to_string()
+}
+
+/// Whether `short` (one token) spells the initials of `long`'s capitalised
+/// words (`nato` / `north atlantic treaty organization`).
+fn is_acronym_of(short: &[String], long: &[String]) -> bool {
+    if short.len() != 1 || long.len() < 2 {
+        return false;
+    }
+    let s: String = short[0].chars().filter(|c| c.is_alphabetic()).collect();
+    let initials: String = long
+        .iter()
+        .filter(|w| !matches!(w.as_str(), "of" | "the" | "and" | "for" | "&"))
+        .filter_map(|w| w.chars().next())
+        .collect();
+    s.len() >= 2 && s == initials
+}
