@@ -3,4 +3,6 @@
 
 mod util;
 
+mod bad_input;
 mod cli;
+mod streaming;

@@ -38,9 +38,19 @@ struct Args {
     #[arg(long)]
     tokens: bool,
 
+    /// How far to run: all (default), tag (segment + entities), segment, or
+    /// none (read and write only, to measure the runtime).
+    #[arg(long, value_name = "STAGES", default_value = "all", value_parser = parse_stages)]
+    stages: pipeline::StageSet,
+
     /// Worker threads [default: all cores]. Output is the same for any value.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+
+    /// Skip the first N input documents: they are read but neither processed
+    /// nor written (for resuming an interrupted batch run).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    skip_docs: usize,
 
     /// Documents larger than this many bytes become `too_large` error records.
     #[arg(long, value_name = "BYTES", default_value_t = reader::DEFAULT_MAX_DOC_BYTES)]
@@ -90,8 +100,8 @@ fn run(args: &Args) -> anyhow::Result<u8> {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     tracing::info!(n_inputs, threads, "starting");
-    let docs = reader::Reader::new(inputs, args.max_doc_bytes);
-    let stages = pipeline::default_stages();
+    let docs = reader::Reader::new(inputs, args.max_doc_bytes).skip(args.skip_docs);
+    let stages = pipeline::stages_up_to(args.stages);
 
     let options = RecordOptions {
         tokens: args.tokens,
@@ -119,8 +129,9 @@ fn run(args: &Args) -> anyhow::Result<u8> {
         Err(err) => return Err(err.into()),
     };
     if !args.quiet {
+        let peak = peak_rss_mb().map_or(String::new(), |mb| format!(", peak RSS {mb:.1} MB"));
         eprintln!(
-            "{} documents, {} errors, {:.1} MB in {:.2} s ({:.1} MB/s)",
+            "{} documents, {} errors, {:.1} MB of text in {:.2} s ({:.1} MB/s{peak})",
             summary.n_docs,
             summary.n_errors,
             summary.n_bytes as f64 / 1e6,
@@ -133,6 +144,25 @@ fn run(args: &Args) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+fn parse_stages(value: &str) -> Result<pipeline::StageSet, String> {
+    use pipeline::StageSet;
+    match value {
+        "all" | "quotes" => Ok(StageSet::All),
+        "tag" => Ok(StageSet::Tag),
+        "segment" => Ok(StageSet::Segment),
+        "none" => Ok(StageSet::None),
+        _ => Err("expected one of: all, tag, segment, none".into()),
+    }
+}
+
+/// Peak resident memory of this process so far, where the OS tells it.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 /// A progress line on stderr, only when it is a terminal.
