@@ -7,7 +7,9 @@
 
 mod batch;
 mod bench;
+mod eval_ner;
 mod spark;
+mod train_ner;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,6 +26,10 @@ tasks:
   bench [--stages all|tag|segment|none] [--corpus DIR] [--compare spacy]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
+  eval ner [--set conll-dev|uner-ewt-dev|...|all] [--file PATH --format conll|iob2] [--system CMD]
+                  entity P/R/F1 of the release pipeline, as ../shared/tools/eval_ner.py computes it
+  train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N] (--help for more)
+                  train the entity tagger (writes crates/tagger/model/ner.bin.gz)
   spark-check [--input FILE.jsonl]
                   run examples/spark/pipe_corpus.py in Spark local mode (needs pyspark;
                   PYTHON=path/to/python) and check it equals a single-process run
@@ -38,6 +44,8 @@ fn main() -> Result<()> {
         Some("bench") => bench::bench(&rest),
         Some("batch") => batch::batch(&rest),
         Some("spark-check") => spark::spark_check(&rest),
+        Some("eval") => eval_ner::eval(&rest),
+        Some("train-ner") => train_ner::train_ner(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
             Ok(())
