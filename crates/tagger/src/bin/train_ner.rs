@@ -39,6 +39,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut gazetteers = Some(shared.join("gazetteers"));
     let mut unlabeled: Option<Vec<PathBuf>> = None;
     let mut no_unlabeled = false;
+    let mut eval_model: Option<PathBuf> = None;
+    let mut show_errors = 0usize;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -58,6 +60,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--epochs2" => cfg.epochs2 = value()?.parse()?,
             "--folds" => cfg.folds = value()?.parse()?,
             "--min-count" => cfg.min_feature_count = value()?.parse()?,
+            "--eval-model" => eval_model = Some(value()?.into()),
+            "--show-errors" => show_errors = value()?.parse()?,
             "-h" | "--help" => {
                 eprint!("{USAGE}");
                 return Ok(());
@@ -80,6 +84,24 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             ]
         })
     };
+    if let Some(path) = eval_model {
+        let model = tagger::Model::from_bytes(&std::fs::read(&path)?)?;
+        for path in &dev {
+            let docs = conll::read_file(path)?;
+            let s = train::evaluate(&model, &docs, show_errors, &mut |e| eprintln!("{e}"));
+            eprintln!("tp/pred/gold per type: {:?}", s.counts);
+            eprintln!(
+                "{}: F1 {:.2} (PER {:.2}, ORG {:.2}, LOC {:.2}, MISC {:.2})",
+                path.display(),
+                s.f1(),
+                s.type_f1(0),
+                s.type_f1(1),
+                s.type_f1(2),
+                s.type_f1(3)
+            );
+        }
+        return Ok(());
+    }
     let started = std::time::Instant::now();
     let mut model = train::train(&cfg, &mut |line| {
         eprintln!("[{:7.1}s] {line}", started.elapsed().as_secs_f64())
@@ -112,7 +134,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     for path in &dev {
         let docs = conll::read_file(path)?;
-        let s = train::evaluate(&model, &docs);
+        let s = train::evaluate(&model, &docs, 0, &mut |_| {});
         let line = format!(
             "{}: F1 {:.2} (PER {:.2}, ORG {:.2}, LOC {:.2}, MISC {:.2}) on gold tokens",
             file_name(path),

@@ -433,14 +433,49 @@ impl Scores {
     }
 }
 
-/// Scores `model` on `docs` (both stages, gold tokens and sentences).
-pub fn evaluate(model: &Model, docs: &[LabeledDoc]) -> Scores {
+/// Scores `model` on `docs` (both stages, gold tokens and sentences). When
+/// the gold has no MISC entity at all (UNER), MISC predictions are ignored,
+/// as the reference scorer does. Up to `show_errors` sentences with wrong or
+/// missed spans are passed to `errors`.
+pub fn evaluate(
+    model: &Model,
+    docs: &[LabeledDoc],
+    show_errors: usize,
+    errors: &mut dyn FnMut(String),
+) -> Scores {
     let mut scores = Scores::default();
     let mut sc = Scratch::default();
+    let has_misc = docs.iter().any(|d| d.entities.iter().any(|e| e.2 == 3));
+    let mut shown = 0;
+    let names = ["PER", "ORG", "LOC", "MISC"];
     for d in docs {
         model.tag(d.words.as_slice(), &d.sentences, &mut sc);
         let mut found = Vec::new();
-        spans(&sc.tags, |a, b, ty| found.push((a, b, ty)));
+        spans(&sc.tags, |a, b, ty| {
+            if has_misc || ty != 3 {
+                found.push((a, b, ty))
+            }
+        });
+        for sent in &d.sentences {
+            if shown >= show_errors {
+                break;
+            }
+            let wrong: Vec<String> = found
+                .iter()
+                .filter(|e| sent.contains(&e.0) && !d.entities.contains(e))
+                .map(|&(a, b, ty)| format!("+{}[{}]", names[ty], d.words[a..b].join(" ")))
+                .chain(
+                    d.entities
+                        .iter()
+                        .filter(|e| sent.contains(&e.0) && !found.contains(e))
+                        .map(|&(a, b, ty)| format!("-{}[{}]", names[ty], d.words[a..b].join(" "))),
+                )
+                .collect();
+            if !wrong.is_empty() {
+                shown += 1;
+                errors(format!("{}\n    {}", d.words[sent.clone()].join(" "), wrong.join("  ")));
+            }
+        }
         for &(a, b, ty) in &found {
             scores.counts[ty].1 += 1;
             if d.entities.contains(&(a, b, ty)) {
