@@ -169,11 +169,13 @@ pub(crate) struct Viterbi {
 
 const NEG: i64 = i64::MIN / 4;
 
+/// Allowed transitions, allowed first tags, allowed last tags.
+type Allowed = ([[bool; N_TAGS]; N_TAGS], [bool; N_TAGS], [bool; N_TAGS]);
+
 /// Tables of allowed transitions, computed once.
-fn allowed_tables() -> &'static ([[bool; N_TAGS]; N_TAGS], [bool; N_TAGS], [bool; N_TAGS]) {
+fn allowed_tables() -> &'static Allowed {
     use std::sync::OnceLock;
-    static TABLES: OnceLock<([[bool; N_TAGS]; N_TAGS], [bool; N_TAGS], [bool; N_TAGS])> =
-        OnceLock::new();
+    static TABLES: OnceLock<Allowed> = OnceLock::new();
     TABLES.get_or_init(|| {
         let mut trans = [[false; N_TAGS]; N_TAGS];
         let mut start = [false; N_TAGS];

@@ -27,8 +27,6 @@ pub(crate) mod kind {
     pub const TITLE: u32 = 15;
     /// Title modifiers (`former`, `deputy`, `acting`).
     pub const TITLE_MODIFIER: u32 = 16;
-    /// Number of kinds.
-    pub const COUNT: u32 = 17;
 }
 
 /// Set in a phrase-table value when the key is a proper prefix of a longer
@@ -78,15 +76,6 @@ impl Lexicon {
             }
         }
         self.max_phrase = self.max_phrase.max(keys.len() as u32);
-    }
-
-    /// The kinds of the phrase made of exactly these keys (0 if none).
-    pub(crate) fn phrase_kinds(&self, keys: impl IntoIterator<Item = u64>) -> u32 {
-        let mut h = PHRASE_SEED;
-        for k in keys {
-            h = phrase_step(h, k);
-        }
-        self.gazetteer.get(h).unwrap_or(0) & !PREFIX_BIT
     }
 
     /// Marks the gazetteer matches inside `sent`: bit `4 * kind + part` of

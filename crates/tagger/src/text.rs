@@ -51,16 +51,6 @@ impl Hasher {
     }
 }
 
-/// Hash of a string as written.
-#[inline]
-pub(crate) fn hash_str(s: &str) -> u64 {
-    let mut h = Hasher::new();
-    for &b in s.as_bytes() {
-        h.byte(b);
-    }
-    h.finish()
-}
-
 /// Lower-cases one char without allocating (the first char of its lower case
 /// mapping; multi-char mappings are rare in news text).
 #[inline]

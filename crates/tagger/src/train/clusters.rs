@@ -44,7 +44,7 @@ impl Default for ClusterConfig {
 
 /// Learns clusters from tokenized sentences; returns word hash -> path
 /// (`bits | len << 24`).
-pub fn learn(sentences: &[Vec<String>], cfg: &ClusterConfig) -> Table {
+pub(crate) fn learn(sentences: &[Vec<String>], cfg: &ClusterConfig) -> Table {
     // Word and context counts.
     let mut word_count: HashMap<&str, u32> = HashMap::new();
     let mut ctx_count: HashMap<String, u32> = HashMap::new();

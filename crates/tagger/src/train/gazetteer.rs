@@ -44,7 +44,7 @@ fn col<'a>(header: &[&str], row: &[&'a str], name: &str) -> &'a str {
 }
 
 /// Adds every gazetteer of `dir` to `lex`.
-pub fn load(dir: &Path, lex: &mut Lexicon) -> Result<(), TrainError> {
+pub(crate) fn load(dir: &Path, lex: &mut Lexicon) -> Result<(), TrainError> {
     let mut buf = Vec::new();
     for (n, line) in read(dir, "person_first_names.txt")?.lines().enumerate() {
         let k = if n < 20_000 {

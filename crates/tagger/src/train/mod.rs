@@ -7,11 +7,13 @@
 //! jackknifing (each fold tagged by a stage-1 model that did not see it), so
 //! it learns how much to trust realistic first-stage output.
 
-pub mod clusters;
+mod clusters;
 pub mod conll;
-pub mod gazetteer;
-pub mod perceptron;
-pub mod tokenize;
+mod gazetteer;
+mod perceptron;
+mod tokenize;
+
+pub use clusters::ClusterConfig;
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -119,7 +121,7 @@ fn read_unlabeled(path: &Path, out: &mut Vec<Vec<String>>) -> Result<(), TrainEr
 }
 
 /// Builds the lexicon: gazetteers and word clusters.
-pub fn build_lexicon(
+pub(crate) fn build_lexicon(
     cfg: &TrainConfig,
     train_docs: &[LabeledDoc],
     log: &mut dyn FnMut(&str),
@@ -262,13 +264,15 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
     let folds = cfg.folds.max(2);
     let mut tags1: Vec<Vec<u8>> = vec![Vec::new(); docs.len()];
     for fold in 0..folds {
-        let (held, rest): (Vec<(usize, usize)>, Vec<(usize, usize)>) = fold_of
-            .iter()
-            .copied()
-            .enumerate()
-            .partition(|(pos, _)| pos % folds == fold);
-        let held: Vec<usize> = held.into_iter().map(|(_, d)| d).collect();
-        let rest: Vec<usize> = rest.into_iter().map(|(_, d)| d).collect();
+        let in_fold = |pos: usize| pos % folds == fold;
+        let held: Vec<usize> = (0..fold_of.len())
+            .filter(|&p| in_fold(p))
+            .map(|p| fold_of[p])
+            .collect();
+        let rest: Vec<usize> = (0..fold_of.len())
+            .filter(|&p| !in_fold(p))
+            .map(|p| fold_of[p])
+            .collect();
         let mut p = Perceptron::new(n_base);
         p.train(
             &instances,
@@ -367,12 +371,12 @@ fn assemble(
     for (f, &key) in key_of.iter().enumerate() {
         row.fill(0);
         if f < n_base {
-            for t in 0..N_TAGS {
-                row[t] = q(avg1.w[f * N_TAGS + t], s1);
+            for (t, w) in row[..N_TAGS].iter_mut().enumerate() {
+                *w = q(avg1.w[f * N_TAGS + t], s1);
             }
         }
-        for t in 0..N_TAGS {
-            row[N_TAGS + t] = q(avg2.w[f * N_TAGS + t], s2);
+        for (t, w) in row[N_TAGS..].iter_mut().enumerate() {
+            *w = q(avg2.w[f * N_TAGS + t], s2);
         }
         if row.iter().all(|&w| w == 0) {
             continue;
@@ -473,7 +477,11 @@ pub fn evaluate(
                 .collect();
             if !wrong.is_empty() {
                 shown += 1;
-                errors(format!("{}\n    {}", d.words[sent.clone()].join(" "), wrong.join("  ")));
+                errors(format!(
+                    "{}\n    {}",
+                    d.words[sent.clone()].join(" "),
+                    wrong.join("  ")
+                ));
             }
         }
         for &(a, b, ty) in &found {

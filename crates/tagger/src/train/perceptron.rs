@@ -31,10 +31,6 @@ impl Csr {
     pub fn row(&self, i: usize) -> &[u32] {
         &self.idx[self.start[i] as usize..self.start[i + 1] as usize]
     }
-
-    pub fn len(&self) -> usize {
-        self.start.len() - 1
-    }
 }
 
 /// One training document with its features.
@@ -68,7 +64,7 @@ pub struct Averaged {
 
 impl Averaged {
     /// Integer view with `scale` (for decoding in training).
-    pub fn transitions(&self, scale: f64) -> Transitions {
+    pub(crate) fn transitions(&self, scale: f64) -> Transitions {
         let q = |x: f64| (x * scale).round() as i32;
         Transitions {
             trans: self.t[..N_TAGS * N_TAGS].iter().map(|&x| q(x)).collect(),
@@ -219,8 +215,6 @@ fn emissions(w: &[i32], inst: &Instance, sent: Range<usize>, out: &mut Vec<i32>)
 /// Decodes a document with averaged weights (scaled to integers).
 pub fn predict(avg: &Averaged, inst: &Instance, out: &mut Vec<u8>) {
     const SCALE: f64 = 1000.0;
-    let wq: Vec<i32> = Vec::new();
-    let _ = wq;
     let tr = avg.transitions(SCALE);
     let mut vit = Viterbi::default();
     let mut emit = Vec::new();
