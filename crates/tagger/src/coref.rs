@@ -106,6 +106,16 @@ fn title_before(
                 break;
             }
         }
+        // A token glued to clause punctuation belongs to what came before
+        // (`... with Russia. Alliance Secretary General ...` when the
+        // tokenizer left the period on).
+        if w.len() > 1
+            && !is_title
+            && (w.ends_with(['.', ',', ';', ':', '!', '?', '"', '\u{201d}', ')'])
+                || w.starts_with(['"', '\u{201c}', '(']))
+        {
+            break;
+        }
         let lowercase_word = NOT_TITLE.iter().any(|s| s.eq_ignore_ascii_case(w));
         let ok = if lowercase_word {
             false
