@@ -5,4 +5,5 @@ mod util;
 
 mod bad_input;
 mod cli;
+mod entities;
 mod streaming;

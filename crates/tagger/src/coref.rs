@@ -76,6 +76,31 @@ fn title_bits(dc: &DocContext, t: usize) -> (bool, bool) {
     (any, ends)
 }
 
+/// Moves leading title words out of PERSON spans (`Chancellor Scholz` ->
+/// `Scholz`, titled `Chancellor`), unless the word is also a common given
+/// name (`Dean Smith`).
+pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
+    for e in &mut doc.entities {
+        if e.label != Label::Person {
+            continue;
+        }
+        let mut start = e.tokens.start as usize;
+        let end = e.tokens.end as usize;
+        while start + 1 < end {
+            let gaz = dc.gaz.get(start).copied().unwrap_or(0);
+            let given_name = (gaz >> (4 * kind::FIRST_NAME)) & 0xf != 0;
+            if !title_bits(dc, start).0 || given_name {
+                break;
+            }
+            start += 1;
+        }
+        if start != e.tokens.start as usize {
+            e.tokens.start = start as u32;
+            e.span.start = doc.tokens[start].span.start;
+        }
+    }
+}
+
 /// The title written right before the mention starting at token `start` in
 /// sentence tokens `sent_start..`, if any.
 fn title_before(

@@ -140,13 +140,26 @@ impl Tagger {
             work.words.clear();
             work.words
                 .extend(doc.tokens.iter().map(|t| (t.span.start, t.span.end)));
+            // Decoding units: the sentences, cut again at line breaks, since
+            // a name never runs across lines (headlines, datelines and
+            // lists are set on lines of their own whatever the segmenter
+            // made of them).
             work.sentences.clear();
-            work.sentences.extend(
-                doc.sentences
-                    .iter()
-                    .map(|s| s.token_range())
-                    .filter(|r| r.end <= doc.tokens.len() && r.start <= r.end),
-            );
+            for r in doc.sentences.iter().map(|s| s.token_range()) {
+                if r.end > doc.tokens.len() || r.start > r.end {
+                    continue;
+                }
+                let mut start = r.start;
+                for t in r.start + 1..r.end {
+                    let gap =
+                        doc.tokens[t - 1].span.end as usize..doc.tokens[t].span.start as usize;
+                    if doc.text.get(gap).is_some_and(|g| g.contains('\n')) {
+                        work.sentences.push(start..t);
+                        start = t;
+                    }
+                }
+                work.sentences.push(start..r.end);
+            }
             let words = Words {
                 text: &doc.text,
                 spans: &work.words,
@@ -171,6 +184,7 @@ impl Tagger {
                 });
             }
             doc.entities = entities;
+            coref::strip_leading_titles(doc, &work.scratch.dc);
             rules::add_numeric_entities(doc, &work.scratch.dc);
             doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
             coref::cluster(doc, &self.model.lexicon, &work.scratch.dc);
