@@ -24,11 +24,13 @@ pub(crate) enum Part {
 /// The learned types, in tag order.
 pub(crate) const TYPES: [Label; N_TYPES] = [Label::Person, Label::Org, Label::Loc, Label::Misc];
 
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 /// Type index of a label, if it is a learned one.
 pub(crate) fn type_index(label: Label) -> Option<usize> {
     TYPES.iter().position(|&l| l == label)
 }
 
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 /// The tag for `part` of type `ty`.
 #[inline]
 pub(crate) fn tag(part: Part, ty: usize) -> u8 {
@@ -79,6 +81,7 @@ pub(crate) fn may_end(tag: u8) -> bool {
     matches!(split(tag).0, Part::Outside | Part::Last | Part::Unit)
 }
 
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 /// Tags of entity spans (token indices, end exclusive) over `n` tokens.
 pub(crate) fn encode(n: usize, spans: &[(usize, usize, usize)], out: &mut Vec<u8>) {
     out.clear();

@@ -7,6 +7,7 @@ use crate::table::Table;
 use crate::text::{combine, flag, WordInfo};
 
 /// Gazetteer kinds (bit positions in a phrase's kind mask).
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 pub(crate) mod kind {
     pub const FIRST_NAME: u32 = 0;
     pub const FIRST_NAME_RARE: u32 = 1;
@@ -60,6 +61,7 @@ impl Lexicon {
         self.clusters.get(word)
     }
 
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
     /// Adds a gazetteer phrase given its tokens' lower-cased keys.
     pub(crate) fn add_phrase(&mut self, keys: &[u64], kind: u32) {
         if keys.is_empty() {

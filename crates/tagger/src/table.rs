@@ -22,6 +22,7 @@ pub(crate) struct Table {
     len: usize,
 }
 
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 impl Table {
     /// A table that holds `n` entries at a load factor of at most 1/2.
     pub(crate) fn with_capacity(n: usize) -> Self {
