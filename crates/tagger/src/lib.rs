@@ -55,6 +55,11 @@ pub use model::{Model, ModelError};
 /// The bundled model, gzip-compressed (see `crates/tagger/MODEL.md`).
 static MODEL_BYTES: &[u8] = include_bytes!("../model/ner.bin.gz");
 
+/// The bundled model file as embedded in the binary (gzip-compressed).
+pub fn bundled_model_bytes() -> &'static [u8] {
+    MODEL_BYTES
+}
+
 /// The bundled model, loaded on first use and shared by every tagger.
 pub fn bundled_model() -> Result<Arc<Model>, ModelError> {
     static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
