@@ -15,7 +15,10 @@ use tagger::{Model, Tagger};
 const MAX_BYTES: usize = 1_000_000;
 
 fn corpus() -> Option<Vec<Document>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/corpus/bbc.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/corpus/bbc.jsonl"
+    );
     let text = std::fs::read_to_string(path).ok()?;
     let segmenter = segmenter::Segmenter::new();
     let mut docs = Vec::new();
@@ -36,7 +39,9 @@ fn corpus() -> Option<Vec<Document>> {
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("tagger");
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Bytes(tagger::bundled_model_bytes().len() as u64));
     group.bench_function("load_model", |b| {
         b.iter(|| Model::from_bytes(tagger::bundled_model_bytes()).unwrap())
@@ -48,7 +53,10 @@ fn bench(c: &mut Criterion) {
     let tagger = Tagger::new();
     let n_tokens: usize = docs.iter().map(|d| d.tokens.len()).sum();
     let n_bytes: usize = docs.iter().map(|d| d.text.len()).sum();
-    eprintln!("corpus slice: {} documents, {n_bytes} bytes, {n_tokens} tokens", docs.len());
+    eprintln!(
+        "corpus slice: {} documents, {n_bytes} bytes, {n_tokens} tokens",
+        docs.len()
+    );
     group.throughput(Throughput::Elements(n_tokens as u64));
     group.bench_function("tag_bbc_tokens", |b| {
         b.iter(|| {

@@ -170,7 +170,9 @@ pub(crate) struct Viterbi {
     back: Vec<u8>,
 }
 
-const NEG: i64 = i64::MIN / 4;
+/// Score of an impossible state: far below any real score, yet safe to add
+/// transition and emission scores to.
+const NEG: i64 = -(1 << 50);
 
 /// Allowed transitions, allowed first tags, allowed last tags.
 type Allowed = ([[bool; N_TAGS]; N_TAGS], [bool; N_TAGS], [bool; N_TAGS]);
@@ -194,6 +196,11 @@ fn allowed_tables() -> &'static Allowed {
     })
 }
 
+/// Tags after which an entity is closed: O, L-x, U-x.
+const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+/// Tags that may follow a closed one: O, B-x, U-x.
+const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+
 impl Viterbi {
     /// The best tag sequence for emission scores `emit[i * N_TAGS + tag]`
     /// of `n` tokens, written to `out`.
@@ -202,7 +209,7 @@ impl Viterbi {
         if n == 0 {
             return;
         }
-        let (ok_trans, ok_start, ok_end) = allowed_tables();
+        let (_, ok_start, ok_end) = allowed_tables();
         self.score.clear();
         self.score.resize(n * N_TAGS, NEG);
         self.back.clear();
@@ -216,34 +223,37 @@ impl Viterbi {
             let (done, rest) = self.score.split_at_mut(i * N_TAGS);
             let prev = &done[(i - 1) * N_TAGS..];
             let cur = &mut rest[..N_TAGS];
-            let mut best_all = NEG;
-            for next in 0..N_TAGS {
+            let back = &mut self.back[i * N_TAGS..(i + 1) * N_TAGS];
+            let em = &emit[i * N_TAGS..(i + 1) * N_TAGS];
+            // O, B-x and U-x follow a closed tag (O, L-y, U-y).
+            for next in OPENERS {
                 let mut best = NEG;
                 let mut arg = 0u8;
-                for p in 0..N_TAGS {
-                    if !ok_trans[p][next] || prev[p] == NEG {
-                        continue;
-                    }
+                for p in CLOSED {
                     let s = prev[p] + i64::from(tr.trans[p * N_TAGS + next]);
                     if s > best {
                         best = s;
                         arg = p as u8;
                     }
                 }
-                if best > NEG {
-                    best += i64::from(emit[i * N_TAGS + next]);
-                    best_all = best_all.max(best);
+                cur[next] = best + i64::from(em[next]);
+                back[next] = arg;
+            }
+            // I-x and L-x follow B-x or I-x.
+            for ty in 0..N_TYPES {
+                let (b, inside) = (1 + 4 * ty, 2 + 4 * ty);
+                for next in [inside, inside + 1] {
+                    let sb = prev[b] + i64::from(tr.trans[b * N_TAGS + next]);
+                    let si = prev[inside] + i64::from(tr.trans[inside * N_TAGS + next]);
+                    let (best, arg) = if si > sb { (si, inside) } else { (sb, b) };
+                    cur[next] = best + i64::from(em[next]);
+                    back[next] = arg as u8;
                 }
-                cur[next] = best;
-                self.back[i * N_TAGS + next] = arg;
             }
             // Keep scores small: only differences matter.
-            if best_all > NEG {
-                for s in cur.iter_mut() {
-                    if *s > NEG {
-                        *s -= best_all;
-                    }
-                }
+            let top = cur.iter().copied().max().unwrap_or(0);
+            for s in cur.iter_mut() {
+                *s = (*s - top).max(NEG);
             }
         }
         let last = &self.score[(n - 1) * N_TAGS..];

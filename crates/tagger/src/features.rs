@@ -176,10 +176,6 @@ impl DocContext {
                     if c & ctx::FIRST != 0 || f & flag::ALL_CAPS != 0 {
                         lex.cluster(hash_lower(w))
                             .or_else(|| lex.cluster(hash_title(w)))
-                    } else if f & flag::LOWER != 0 {
-                        // An unknown lower-case word: a name written in
-                        // lower case (`malaysia`) has the name's cluster.
-                        lex.cluster(hash_title(w))
                     } else {
                         None
                     }

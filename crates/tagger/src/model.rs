@@ -8,12 +8,15 @@ use std::ops::Range;
 use crate::decode::{Transitions, Viterbi, N_TAGS};
 use crate::features::{base_features, doc_features, Aggregates, DocContext, WordSeq};
 use crate::lexicon::Lexicon;
-use crate::table::Table;
+use crate::table::{PackedTable, Table};
+
+/// Most first-stage features of one token (the templates emit about 60).
+const MAX_KEYS: usize = 128;
 
 /// Weights per feature row: first stage, then second stage.
 pub(crate) const ROW: usize = 2 * N_TAGS;
 
-const MAGIC: &[u8; 8] = b"NEWSNER2";
+const MAGIC: &[u8; 8] = b"NEWSNER3";
 
 /// Why a model could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +37,7 @@ pub enum ModelError {
 pub struct Model {
     pub(crate) lexicon: Lexicon,
     /// Feature hash -> row index into `weights`.
-    pub(crate) features: Table,
+    pub(crate) features: PackedTable,
     /// `ROW` weights per feature row.
     pub(crate) weights: Vec<i16>,
     /// Transitions of the first and second stage.
@@ -92,10 +95,29 @@ impl Model {
         sc.emit2.resize(n * N_TAGS, 0);
         for sent in sentences {
             for i in sent.clone() {
-                let mut acc = [0i32; ROW];
+                // Keys first, lookups after: independent probes overlap in
+                // the memory system instead of waiting on each other.
+                let mut keys = [0u64; MAX_KEYS];
+                let mut n_keys = 0;
                 base_features(&sc.dc, words, sent.clone(), i, |k| {
-                    self.add_row(k, &mut acc)
+                    if n_keys < MAX_KEYS {
+                        keys[n_keys] = k;
+                        n_keys += 1;
+                    }
                 });
+                let mut rows = [u32::MAX; MAX_KEYS];
+                for (r, &k) in rows.iter_mut().zip(&keys[..n_keys]) {
+                    *r = self.features.get(k).unwrap_or(u32::MAX);
+                }
+                let mut acc = [0i32; ROW];
+                for &row in &rows[..n_keys] {
+                    if row != u32::MAX {
+                        let w = &self.weights[row as usize * ROW..row as usize * ROW + ROW];
+                        for (a, &b) in acc.iter_mut().zip(w) {
+                            *a += i32::from(b);
+                        }
+                    }
+                }
                 sc.emit1[i * N_TAGS..(i + 1) * N_TAGS].copy_from_slice(&acc[..N_TAGS]);
                 sc.emit2[i * N_TAGS..(i + 1) * N_TAGS].copy_from_slice(&acc[N_TAGS..]);
             }
@@ -142,8 +164,7 @@ impl Model {
         put_u32s(&mut raw, &[self.lexicon.max_phrase]);
         put_u64s(&mut raw, self.lexicon.clusters.keys());
         put_u32s(&mut raw, self.lexicon.clusters.values());
-        put_u64s(&mut raw, self.features.keys());
-        put_u32s(&mut raw, self.features.values());
+        put_u64s(&mut raw, self.features.slots());
         let w: Vec<u8> = self.weights.iter().flat_map(|w| w.to_le_bytes()).collect();
         put_bytes(&mut raw, &w);
         for tr in &self.trans {
@@ -177,14 +198,14 @@ impl Model {
         let clusters =
             Table::from_slots(r.u64s()?, r.u32s()?).ok_or(ModelError::Corrupt("cluster table"))?;
         let features =
-            Table::from_slots(r.u64s()?, r.u32s()?).ok_or(ModelError::Corrupt("feature table"))?;
+            PackedTable::from_slots(r.u64s()?).ok_or(ModelError::Corrupt("feature table"))?;
         let weights: Vec<i16> = r
             .bytes()?
             .chunks_exact(2)
             .map(|c| i16::from_le_bytes([c[0], c[1]]))
             .collect();
         let n_rows = weights.len() / ROW;
-        if weights.len() % ROW != 0 || features.iter().any(|(_, v)| v as usize >= n_rows) {
+        if weights.len() % ROW != 0 || features.values().any(|v| v as usize >= n_rows) {
             return Err(ModelError::Corrupt("feature rows"));
         }
         let mut trans = [Transitions::zero(), Transitions::zero()];

@@ -142,19 +142,122 @@ impl Table {
             self.len = 0;
         }
     }
+}
 
-    /// Entries in slot order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.keys
+/// A compact `u64 -> u24` map for the hot feature lookups: each slot packs
+/// a 40-bit fingerprint of the key with the value, so a probe touches one
+/// cache line. Two keys with the same slot and fingerprint are confused;
+/// with 40 bits that happens about once per 10^12 absent-key probes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PackedTable {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+/// Largest value a [`PackedTable`] holds.
+pub(crate) const PACKED_MAX: u32 = (1 << 24) - 1;
+
+impl PackedTable {
+    #[inline]
+    fn fingerprint(key: u64) -> u64 {
+        (key >> 24) | (1 << 39)
+    }
+
+    /// A table for exactly `n` entries at a load factor of at most 1/2.
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        PackedTable {
+            slots: vec![0; (n.max(4) * 2).next_power_of_two()],
+            len: 0,
+        }
+    }
+
+    /// Rebuilds from stored slots; `None` if they are not a valid table.
+    pub(crate) fn from_slots(slots: Vec<u64>) -> Option<Self> {
+        if !slots.len().is_power_of_two() {
+            return None;
+        }
+        let len = slots.iter().filter(|&&s| s != 0).count();
+        Some(PackedTable { slots, len })
+    }
+
+    pub(crate) fn slots(&self) -> &[u64] {
+        &self.slots
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Values of all entries.
+    pub(crate) fn values(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots
             .iter()
-            .zip(&self.values)
-            .filter(|(&k, _)| k != EMPTY)
-            .map(|(&k, &v)| (k, v))
+            .filter(|&&s| s != 0)
+            .map(|&s| (s & u64::from(PACKED_MAX)) as u32)
+    }
+
+    /// Inserts a new key (no growth: the capacity was given up front).
+    ///
+    /// # Panics
+    /// If the table is full or `value > PACKED_MAX`.
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
+    pub(crate) fn insert(&mut self, key: u64, value: u32) {
+        assert!(value <= PACKED_MAX && (self.len + 1) * 2 <= self.slots.len());
+        let fp = Self::fingerprint(key) << 24;
+        let mask = self.slots.len() - 1;
+        let mut at = (key as usize) & mask;
+        loop {
+            let s = self.slots[at];
+            if s == 0 || s >> 24 == fp >> 24 {
+                if s == 0 {
+                    self.len += 1;
+                }
+                self.slots[at] = fp | u64::from(value);
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The value for `key`, if present.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let fp = Self::fingerprint(key);
+        let mask = self.slots.len() - 1;
+        let mut at = (key as usize) & mask;
+        loop {
+            let s = self.slots[at];
+            if s == 0 {
+                return None;
+            }
+            if s >> 24 == fp {
+                return Some((s & u64::from(PACKED_MAX)) as u32);
+            }
+            at = (at + 1) & mask;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn packed_table_finds_what_was_inserted() {
+        let mut t = PackedTable::with_capacity(1000);
+        for i in 0..1000u64 {
+            t.insert(crate::text::mix(i + 1), i as u32);
+        }
+        assert_eq!(t.len(), 1000);
+        for i in 0..1000u64 {
+            assert_eq!(t.get(crate::text::mix(i + 1)), Some(i as u32));
+        }
+        assert_eq!(t.get(crate::text::mix(5000)), None);
+        assert_eq!(PackedTable::from_slots(t.slots().to_vec()).unwrap(), t);
+    }
+
     use super::*;
 
     #[test]

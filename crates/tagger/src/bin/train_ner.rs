@@ -60,6 +60,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--epochs2" => cfg.epochs2 = value()?.parse()?,
             "--folds" => cfg.folds = value()?.parse()?,
             "--min-count" => cfg.min_feature_count = value()?.parse()?,
+            "--prune" => cfg.prune = value()?.parse()?,
             "--eval-model" => eval_model = Some(value()?.into()),
             "--show-errors" => show_errors = value()?.parse()?,
             "-h" | "--help" => {
