@@ -80,7 +80,20 @@ fn title_bits(dc: &DocContext, t: usize) -> (bool, bool) {
 /// `Scholz`, titled `Chancellor`), unless the word is also a common given
 /// name (`Dean Smith`).
 pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
-    for e in &mut doc.entities {
+    let key = |t: usize| dc.info.get(t).map_or(0, |i| i.key);
+    // Whether tokens `a..b` end another PERSON mention that has more words
+    // (`Scholz` of `Olaf Scholz`): then a word before them is not a name.
+    let ends_other_person = |entities: &[document::Entity], me: usize, a: usize, b: usize| {
+        entities.iter().enumerate().any(|(j, f)| {
+            let (fa, fb) = (f.tokens.start as usize, f.tokens.end as usize);
+            j != me
+                && f.label == Label::Person
+                && fb - fa > b - a
+                && (0..b - a).all(|k| key(fb - (b - a) + k) == key(a + k))
+        })
+    };
+    for i in 0..doc.entities.len() {
+        let e = &doc.entities[i];
         if e.label != Label::Person {
             continue;
         }
@@ -89,14 +102,18 @@ pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
         while start + 1 < end {
             let gaz = dc.gaz.get(start).copied().unwrap_or(0);
             let given_name = (gaz >> (4 * kind::FIRST_NAME)) & 0xf != 0;
-            if !title_bits(dc, start).0 || given_name {
+            if !title_bits(dc, start).0
+                || (given_name && !ends_other_person(&doc.entities, i, start + 1, end))
+            {
                 break;
             }
             start += 1;
         }
         if start != e.tokens.start as usize {
+            let span_start = doc.tokens[start].span.start;
+            let e = &mut doc.entities[i];
             e.tokens.start = start as u32;
-            e.span.start = doc.tokens[start].span.start;
+            e.span.start = span_start;
         }
     }
 }
