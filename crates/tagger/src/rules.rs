@@ -254,16 +254,20 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
     None
 }
 
-/// Adds rule entities in token gaps not covered by learned entities.
+/// Adds rule entities where the learned model found nothing. A rule match
+/// with a digit in it (`10:30 AM`, `$5 million`) also replaces learned
+/// entities lying wholly inside it (`AM` taken for a place).
 pub(crate) fn add_numeric_entities(doc: &mut Document, _dc: &DocContext) {
-    let mut covered = vec![false; doc.tokens.len()];
-    for e in &doc.entities {
+    const FREE: u32 = u32::MAX;
+    let mut owner = vec![FREE; doc.tokens.len()];
+    for (k, e) in doc.entities.iter().enumerate() {
         for t in e.tokens.clone() {
-            if let Some(c) = covered.get_mut(t as usize) {
-                *c = true;
+            if let Some(c) = owner.get_mut(t as usize) {
+                *c = k as u32;
             }
         }
     }
+    let mut dropped = vec![false; doc.entities.len()];
     let mut found = Vec::new();
     let mut words: Vec<&str> = Vec::new();
     for (si, sent) in doc.sentences.iter().enumerate() {
@@ -278,7 +282,20 @@ pub(crate) fn add_numeric_entities(doc: &mut Document, _dc: &DocContext) {
             if let Some((n, label)) = match_at(&words, i) {
                 let n = n.min(words.len() - i);
                 let (a, b) = (r.start + i, r.start + i + n);
-                if !covered[a..b].iter().any(|&c| c) {
+                let free = owner[a..b].iter().all(|&o| o == FREE);
+                let numeric = words[i..i + n]
+                    .iter()
+                    .any(|w| w.bytes().any(|c| c.is_ascii_digit()));
+                let inside = owner[a..b].iter().filter(|&&o| o != FREE).all(|&o| {
+                    let e = &doc.entities[o as usize];
+                    a as u32 <= e.tokens.start && e.tokens.end <= b as u32
+                });
+                if free || (numeric && inside) {
+                    for &o in &owner[a..b] {
+                        if o != FREE {
+                            dropped[o as usize] = true;
+                        }
+                    }
                     found.push(Entity {
                         span: Span {
                             start: doc.tokens[a].span.start,
@@ -295,6 +312,13 @@ pub(crate) fn add_numeric_entities(doc: &mut Document, _dc: &DocContext) {
             }
             i += 1;
         }
+    }
+    if dropped.iter().any(|&d| d) {
+        let mut k = 0;
+        doc.entities.retain(|_| {
+            k += 1;
+            !dropped[k - 1]
+        });
     }
     doc.entities.extend(found);
 }
