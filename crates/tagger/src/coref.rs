@@ -17,7 +17,8 @@ use document::{Cluster, Document, Label};
 
 use crate::features::DocContext;
 use crate::lexicon::{kind, Lexicon};
-use crate::text::flag;
+use crate::text::{flag, hash_lower};
+use std::ops::Range;
 
 /// Words that start sentences or clauses but never titles.
 const NOT_TITLE: [&str; 32] = [
@@ -243,39 +244,47 @@ fn title_after(
     Some(doc.text[a..b].to_string())
 }
 
-/// Normalised tokens of a mention: lower-cased, a leading `the` and a
-/// trailing possessive dropped.
-fn mention_words(doc: &Document, e: &document::Entity) -> Vec<String> {
-    let mut words: Vec<String> = e
-        .tokens
-        .clone()
-        .map(|t| {
-            token_text(doc, t as usize)
-                .to_lowercase()
-                .replace('\u{2019}', "'")
-        })
-        .collect();
-    if words.len() > 1 && words[0] == "the" {
-        words.remove(0);
-    }
-    if let Some(last) = words.last_mut() {
-        if let Some(stem) = last.strip_suffix("'s") {
-            if !stem.is_empty() {
-                *last = stem.to_string();
+/// Normalised form of each mention, as lower-cased word keys in one flat
+/// buffer (a leading `the` and a trailing possessive dropped), and the
+/// token range the form covers.
+fn mention_keys(
+    doc: &Document,
+    dc: &DocContext,
+    keys: &mut Vec<u64>,
+) -> Vec<(Range<usize>, Range<usize>)> {
+    let the = hash_lower("the");
+    let possessive = [hash_lower("'s"), hash_lower("'")];
+    let key = |t: usize| dc.info.get(t).map_or(0, |i| i.key);
+    keys.clear();
+    doc.entities
+        .iter()
+        .map(|e| {
+            let (mut a, mut b) = (e.tokens.start as usize, e.tokens.end as usize);
+            if b - a > 1 && key(a) == the {
+                a += 1;
             }
-        }
-    }
-    if words.len() > 1 && (words.last().is_some_and(|w| w == "'s" || w == "'")) {
-        words.pop();
-    }
-    words
+            if b - a > 1 && possessive.contains(&key(b - 1)) {
+                b -= 1;
+            }
+            let start = keys.len();
+            for t in a..b {
+                let w = token_text(doc, t);
+                let stem = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s"));
+                match stem {
+                    Some(stem) if t + 1 == b && !stem.is_empty() => keys.push(hash_lower(stem)),
+                    _ => keys.push(key(t)),
+                }
+            }
+            (start..keys.len(), a..b)
+        })
+        .collect()
 }
 
 struct Draft {
     label_votes: [u32; 4],
     mentions: Vec<u32>,
-    /// Normalised words of each distinct form.
-    forms: Vec<Vec<String>>,
+    /// A mention (entity index) of each distinct form.
+    forms: Vec<usize>,
     titles: Vec<String>,
 }
 
@@ -299,7 +308,10 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
             }
         }
     }
-    let words: Vec<Vec<String>> = doc.entities.iter().map(|e| mention_words(doc, e)).collect();
+    let mut flat = Vec::new();
+    let forms = mention_keys(doc, dc, &mut flat);
+    let words: Vec<&[u64]> = forms.iter().map(|(k, _)| &flat[k.clone()]).collect();
+    let form_tokens: Vec<Range<usize>> = forms.iter().map(|(_, t)| t.clone()).collect();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut cluster_of: Vec<Option<usize>> = vec![None; doc.entities.len()];
 
@@ -308,7 +320,7 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
         .filter(|&i| doc.entities[i].label == Label::Person && !words[i].is_empty())
         .collect();
     for &i in &persons {
-        let w = &words[i];
+        let w = words[i];
         if w.len() < 2 {
             continue;
         }
@@ -316,6 +328,7 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
             d.label_votes[0] > 0
                 && d.forms
                     .iter()
+                    .map(|&f| words[f])
                     .any(|f| f.len() >= 2 && f[0] == w[0] && f[f.len() - 1] == w[w.len() - 1])
         });
         let c = found.unwrap_or_else(|| {
@@ -329,8 +342,8 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
         });
         cluster_of[i] = Some(c);
         drafts[c].label_votes[0] += 1;
-        if !drafts[c].forms.contains(w) {
-            drafts[c].forms.push(w.clone());
+        if !drafts[c].forms.iter().any(|&f| words[f] == w) {
+            drafts[c].forms.push(i);
         }
     }
     // Then partial names.
@@ -338,10 +351,10 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
         if cluster_of[i].is_some() {
             continue;
         }
-        let w = &words[i];
+        let w = words[i];
         let matches = |d: &Draft, pos_last: bool| {
             d.label_votes[0] > 0
-                && d.forms.iter().any(|f| {
+                && d.forms.iter().map(|&f| words[f]).any(|f| {
                     f.len() > w.len()
                         && if pos_last {
                             f[f.len() - w.len()..] == w[..]
@@ -386,13 +399,13 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
         let c = c.or_else(|| {
             drafts
                 .iter()
-                .position(|d| d.label_votes[0] > 0 && d.forms.iter().any(|f| f == w))
+                .position(|d| d.label_votes[0] > 0 && d.forms.iter().any(|&f| words[f] == w))
         });
         let c = c.unwrap_or_else(|| {
             drafts.push(Draft {
                 label_votes: [0; 4],
                 mentions: Vec::new(),
-                forms: vec![w.clone()],
+                forms: vec![i],
                 titles: Vec::new(),
             });
             drafts.len() - 1
@@ -407,7 +420,7 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
         if !matches!(label, Label::Org | Label::Loc | Label::Misc) || words[i].is_empty() {
             continue;
         }
-        let w = &words[i];
+        let w = words[i];
         let compatible = |d: &Draft| {
             if label == Label::Misc {
                 d.label_votes[3] > 0
@@ -417,13 +430,16 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
         };
         let mut c = drafts
             .iter()
-            .position(|d| compatible(d) && d.forms.contains(w));
+            .position(|d| compatible(d) && d.forms.iter().any(|&f| words[f] == w));
         if c.is_none() && label == Label::Org {
+            let me = form_tokens[i].clone();
             c = drafts.iter().position(|d| {
                 d.label_votes[1] > 0
-                    && d.forms
-                        .iter()
-                        .any(|f| is_acronym_of(w, f) || is_acronym_of(f, w))
+                    && d.forms.iter().any(|&f| {
+                        let other = form_tokens[f].clone();
+                        is_acronym_of(doc, me.clone(), other.clone())
+                            || is_acronym_of(doc, other, me.clone())
+                    })
             });
         }
         let c = c.unwrap_or_else(|| {
@@ -437,8 +453,8 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
         });
         cluster_of[i] = Some(c);
         drafts[c].label_votes[label_slot(label)] += 1;
-        if !drafts[c].forms.contains(w) {
-            drafts[c].forms.push(w.clone());
+        if !drafts[c].forms.iter().any(|&f| words[f] == w) {
+            drafts[c].forms.push(i);
         }
     }
 
@@ -523,17 +539,79 @@ fn canonical_text(doc: &Document, e: &document::Entity) -> String {
     s.trim_end().to_string()
 }
 
-/// Whether `short` (one token) spells the initials of `long`'s capitalised
-/// words (`nato` / `north atlantic treaty organization`).
-fn is_acronym_of(short: &[String], long: &[String]) -> bool {
+/// Whether the one-token mention `short` spells the initials of the words
+/// of `long` (`NATO` / `North Atlantic Treaty Organization`).
+fn is_acronym_of(doc: &Document, short: Range<usize>, long: Range<usize>) -> bool {
     if short.len() != 1 || long.len() < 2 {
         return false;
     }
-    let s: String = short[0].chars().filter(|c| c.is_alphabetic()).collect();
-    let initials: String = long
-        .iter()
-        .filter(|w| !matches!(w.as_str(), "of" | "the" | "and" | "for" | "&"))
-        .filter_map(|w| w.chars().next())
-        .collect();
-    s.len() >= 2 && s == initials
+    let word = token_text(doc, short.start);
+    let word = word.strip_suffix("'s").unwrap_or(word);
+    let mut letters = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(crate::text::lower_char);
+    let mut n = 0;
+    for t in long {
+        let w = token_text(doc, t);
+        if ["of", "the", "and", "for", "&"]
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(w))
+        {
+            continue;
+        }
+        let Some(initial) = w.chars().next() else {
+            continue;
+        };
+        if letters.next() != Some(crate::text::lower_char(initial)) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2 && letters.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use document::{Sentence, Span, Stage, Token, TokenKind};
+
+    fn doc_of(text: &str) -> Document {
+        let mut doc = Document::new("t", "t", text);
+        let mut at = 0;
+        for w in text.split(' ') {
+            doc.tokens.push(Token {
+                span: Span::new(at, at + w.len()),
+                kind: TokenKind::Word,
+            });
+            at += w.len() + 1;
+        }
+        doc.sentences.push(Sentence {
+            span: Span::new(0, text.len()),
+            tokens: 0..doc.tokens.len() as u32,
+            paragraph_idx: 0,
+        });
+        doc
+    }
+
+    #[test]
+    fn acronyms_spell_initials() {
+        let doc = doc_of("NATO North Atlantic Treaty Organization NATO's United Nations");
+        assert!(is_acronym_of(&doc, 0..1, 1..5));
+        assert!(is_acronym_of(&doc, 5..6, 1..5));
+        assert!(!is_acronym_of(&doc, 0..1, 6..8));
+    }
+
+    #[test]
+    fn organisations_join_their_acronym() {
+        let mut doc = doc_of("The North Atlantic Treaty Organization met . NATO said so .");
+        crate::Tagger::new().process(&mut doc).unwrap();
+        let nato: Vec<_> = doc
+            .clusters
+            .iter()
+            .filter(|c| c.name == "North Atlantic Treaty Organization")
+            .collect();
+        assert_eq!(nato.len(), 1, "{:?}", doc.clusters);
+        assert_eq!(nato[0].mentions.len(), 2, "{:?}", doc.entities);
+    }
 }
