@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use expect_test::expect;
 use serde_json::Value;
 
 use crate::util::{fixture, pipeline, records};
@@ -158,4 +159,150 @@ fn fixture_people_places_and_numbers() {
     ] {
         assert!(labels.contains(&want), "{want:?} in {labels:?}");
     }
+}
+
+/// The golden test: every entity of the seed article, in order, with its
+/// label and cluster, and every cluster with its titles.
+#[test]
+fn seed_golden_entities_and_clusters() {
+    let rec = run("seeds");
+    let entities: Vec<String> = rec["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} #{}",
+                e["label"].as_str().unwrap(),
+                e["text"].as_str().unwrap(),
+                e["cluster"]
+            )
+        })
+        .collect();
+    let clusters: Vec<String> = rec["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "#{} {} {} x{} {:?}",
+                c["id"],
+                c["label"].as_str().unwrap(),
+                c["name"].as_str().unwrap(),
+                c["mentions"].as_array().unwrap().len(),
+                titles(c)
+            )
+        })
+        .collect();
+    expect![[r#"
+        ORG NATO #0
+        PERSON Jens Stoltenberg #1
+        MISC Ukrainian #2
+        PERSON Volodymyr Zelenskyy #3
+        LOC Oslo #4
+        ORG NATO #0
+        LOC Ukraine #5
+        LOC Russia #6
+        ORG Alliance #7
+        PERSON Jens Stoltenberg #1
+        DATE Thursday #null
+        DATE 4/8/2022 #null
+        ORG NATO #0
+        LOC Ukraine #5
+        ORG NATO #0
+        LOC Russia #6
+        PERSON Stoltenberg #1
+        LOC Norway #8
+        MISC Russo-Ukrainian #9
+        LOC Europe #10
+        MISC Second World War #11
+        LOC Moscow #12
+        LOC Russia #6
+        MISC Russian #13
+        PERSON Vladimir Putin #14
+        PERSON Stoltenberg #1
+        LOC Russia #6
+        DATE February 24 #null
+        LOC Ukraine #5
+        ORG NATO #0
+        MONEY billions of dollars #null
+        LOC Moscow #12
+        DATE July #null
+        MISC Russian #13
+        PERSON Sergey Lavrov #15
+        ORG RT #16
+        LOC Ukraine #5
+        MISC Western #17
+        PERSON Lavrov #15
+        LOC Ukraine #5
+        LOC Kiev #18
+        DATE Thursday #null
+        PERSON Stoltenberg #1
+        PERSON Putin #14
+        ORG NATO #0
+        LOC Eastern Europe #19
+        LOC Sweden #20
+        LOC Finland #21
+        ORG NATO #0
+        LOC Russia #6
+        LOC Ukraine #5
+        ORG NATO #0
+        LOC Ukraine #5
+        MISC Norwegian #22
+        ORG NRK #23
+        ORG NATO #0
+        LOC Ukraine #5
+        LOC Ukraine #5
+        ORG NATO #0
+        LOC Russia #6
+        ORG NATO #0
+        DATE December 2021 #null
+        LOC Moscow #12
+        LOC United States #24
+        ORG NATO #0
+        MISC Russian #13
+        ORG NATO #0
+        PERSON Stoltenberg #1
+        LOC Utoya #25
+        ORG Norwegian Labor Party #26
+        DATE 2014 #null
+        DATE 2011 #null
+        MISC Norwegian #22
+        PERSON Anders Breivik #27
+        LOC Oslo #4
+
+        #0 ORG NATO x13 []
+        #1 PERSON Jens Stoltenberg x6 ["NATO Secretary General", "Alliance Secretary General"]
+        #2 MISC Ukrainian x1 []
+        #3 PERSON Volodymyr Zelenskyy x1 ["Ukrainian President"]
+        #4 LOC Oslo x2 []
+        #5 LOC Ukraine x9 []
+        #6 LOC Russia x6 []
+        #7 ORG Alliance x1 []
+        #8 LOC Norway x1 []
+        #9 MISC Russo-Ukrainian x1 []
+        #10 LOC Europe x1 []
+        #11 MISC Second World War x1 []
+        #12 LOC Moscow x3 []
+        #13 MISC Russian x3 []
+        #14 PERSON Vladimir Putin x2 ["Russian President"]
+        #15 PERSON Sergey Lavrov x2 ["Russian Foreign Minister"]
+        #16 ORG RT x1 []
+        #17 MISC Western x1 []
+        #18 LOC Kiev x1 []
+        #19 LOC Eastern Europe x1 []
+        #20 LOC Sweden x1 []
+        #21 LOC Finland x1 []
+        #22 MISC Norwegian x2 []
+        #23 ORG NRK x1 []
+        #24 LOC United States x1 []
+        #25 LOC Utoya x1 []
+        #26 ORG Norwegian Labor Party x1 []
+        #27 PERSON Anders Breivik x1 []
+    "#]]
+    .assert_eq(&format!(
+        "{}\n\n{}\n",
+        entities.join("\n"),
+        clusters.join("\n")
+    ));
 }

@@ -9,7 +9,9 @@ use tagger::train::{self, conll, TrainConfig};
 const USAGE: &str = "\
 usage: train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N]
                  [--gazetteers DIR | --no-gazetteers] [--unlabeled FILE]... [--no-unlabeled]
-                 [--epochs N] [--epochs2 N] [--folds N] [--min-count N]
+                 [--epochs N] [--epochs2 N] [--folds N] [--min-count N] [--prune W]
+                 [--cluster-dim N] [--cluster-contexts N] [--cluster-min-count N] [--cluster-depth N]
+                 [--eval-model PATH [--show-errors N]]
 
 Trains the two-stage entity tagger on CoNLL-format (or IOB2) files and writes
 the gzip-compressed model. Defaults (relative to the workspace root):
@@ -61,6 +63,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--folds" => cfg.folds = value()?.parse()?,
             "--min-count" => cfg.min_feature_count = value()?.parse()?,
             "--prune" => cfg.prune = value()?.parse()?,
+            "--cluster-dim" => cfg.clusters.dim = value()?.parse()?,
+            "--cluster-contexts" => cfg.clusters.n_contexts = value()?.parse()?,
+            "--cluster-min-count" => cfg.clusters.min_count = value()?.parse()?,
+            "--cluster-depth" => cfg.clusters.depth = value()?.parse()?,
             "--eval-model" => eval_model = Some(value()?.into()),
             "--show-errors" => show_errors = value()?.parse()?,
             "-h" | "--help" => {
