@@ -172,11 +172,15 @@ fn title_before(
         }
         first = t;
     }
-    // Trailing-edge words that are not titles themselves (`Alliance`) are
-    // fine inside, but the run must start with a title word, an entity or a
-    // capitalised word that is not a sentence opener.
     if first == start {
         return None;
+    }
+    // A lone modifier (`former`, `first`) is not a title by itself.
+    if first + 1 == start {
+        let gaz = dc.gaz.get(first).copied().unwrap_or(0);
+        if (gaz >> (4 * kind::TITLE)) & 0xf == 0 {
+            return None;
+        }
     }
     let a = doc.tokens[first].span.start as usize;
     let b = doc.tokens[start - 1].span.end as usize;
