@@ -67,6 +67,9 @@ pub(crate) struct DocContext {
     pub gaz: Vec<u128>,
     pub ctx: Vec<u8>,
     pub seen: Vec<u8>,
+    /// Corpus casing bucket of each word (0 unknown, 1 name-like .. 5
+    /// common word).
+    pub case: Vec<u8>,
     /// Scratch: lower-cased key -> [`seen`] bits.
     seen_map: Table,
 }
@@ -91,6 +94,12 @@ impl DocContext {
         self.cluster.resize(n, 0);
         self.seen.clear();
         self.seen.resize(n, 0);
+        self.case.clear();
+        self.case.extend(
+            self.info
+                .iter()
+                .map(|w| lex.case_stats.get(w.key).unwrap_or(0) as u8),
+        );
         self.seen_map.clear();
 
         for sent in sentences {
@@ -208,6 +217,7 @@ const T_LEN: u64 = 18;
 const T_CAPS_WINDOW: u64 = 19;
 const T_EXACT_CTX: u64 = 20;
 const T_CLUSTER_LOWER: u64 = 21;
+const T_CASE: u64 = 22;
 // Second stage.
 const T_S1: u64 = 40;
 const T_AGG: u64 = 41;
@@ -300,6 +310,12 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
     emit(combine(
         T_SEEN,
         u64::from(dc.seen[i]) * 256 + u64::from(c) * 16 + cc,
+    ));
+
+    // How the word is usually written, against how it is written here.
+    emit(combine(
+        t(T_CASE, 0),
+        u64::from(dc.case[i]) * 256 + u64::from(c & (ctx::FIRST | ctx::CAPS_SENTENCE)) * 16 + cc,
     ));
 
     // Word clusters: path prefixes of several lengths.

@@ -46,6 +46,23 @@ pub(crate) struct Lexicon {
     pub max_phrase: u32,
     /// Word hash (`text::hash_exact`) -> cluster path `bits | len << 24`.
     pub clusters: Table,
+    /// Lower-cased word key -> how often the word is written in lower case
+    /// in mid-sentence in unlabeled news, as a bucket 1..=5 (see
+    /// [`case_bucket`]); absent for rare words.
+    pub case_stats: Table,
+}
+
+/// Bucket of the share of lower-case occurrences: 1 almost never (a name),
+/// 5 almost always (a common word).
+pub(crate) fn case_bucket(lower: u32, total: u32) -> u32 {
+    let share = f64::from(lower) / f64::from(total.max(1));
+    match share {
+        x if x < 0.05 => 1,
+        x if x < 0.3 => 2,
+        x if x < 0.7 => 3,
+        x if x < 0.95 => 4,
+        _ => 5,
+    }
 }
 
 /// Extends a phrase hash by one token's lower-cased key.

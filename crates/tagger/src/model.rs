@@ -16,7 +16,7 @@ const MAX_KEYS: usize = 128;
 /// Weights per feature row: first stage, then second stage.
 pub(crate) const ROW: usize = 2 * N_TAGS;
 
-const MAGIC: &[u8; 8] = b"NEWSNER3";
+const MAGIC: &[u8; 8] = b"NEWSNER4";
 
 /// Why a model could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +164,8 @@ impl Model {
         put_u32s(&mut raw, &[self.lexicon.max_phrase]);
         put_u64s(&mut raw, self.lexicon.clusters.keys());
         put_u32s(&mut raw, self.lexicon.clusters.values());
+        put_u64s(&mut raw, self.lexicon.case_stats.keys());
+        put_u32s(&mut raw, self.lexicon.case_stats.values());
         put_u64s(&mut raw, self.features.slots());
         let w: Vec<u8> = self.weights.iter().flat_map(|w| w.to_le_bytes()).collect();
         put_bytes(&mut raw, &w);
@@ -197,6 +199,8 @@ impl Model {
             .ok_or(ModelError::Corrupt("phrase length"))?;
         let clusters =
             Table::from_slots(r.u64s()?, r.u32s()?).ok_or(ModelError::Corrupt("cluster table"))?;
+        let case_stats =
+            Table::from_slots(r.u64s()?, r.u32s()?).ok_or(ModelError::Corrupt("case table"))?;
         let features =
             PackedTable::from_slots(r.u64s()?).ok_or(ModelError::Corrupt("feature table"))?;
         let weights: Vec<i16> = r
@@ -228,6 +232,7 @@ impl Model {
                 gazetteer,
                 max_phrase,
                 clusters,
+                case_stats,
             },
             features,
             weights,

@@ -9,7 +9,7 @@ use tagger::train::{self, conll, TrainConfig};
 const USAGE: &str = "\
 usage: train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N]
                  [--gazetteers DIR | --no-gazetteers] [--unlabeled FILE]... [--no-unlabeled]
-                 [--epochs N] [--epochs2 N] [--folds N] [--min-count N] [--prune W]
+                 [--epochs N] [--epochs2 N] [--folds N] [--ensemble N] [--min-count N] [--prune W]
                  [--cluster-dim N] [--cluster-contexts N] [--cluster-min-count N] [--cluster-depth N]
                  [--eval-model PATH [--show-errors N]]
 
@@ -63,6 +63,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--folds" => cfg.folds = value()?.parse()?,
             "--min-count" => cfg.min_feature_count = value()?.parse()?,
             "--prune" => cfg.prune = value()?.parse()?,
+            "--ensemble" => cfg.ensemble = value()?.parse()?,
             "--cluster-dim" => cfg.clusters.dim = value()?.parse()?,
             "--cluster-contexts" => cfg.clusters.n_contexts = value()?.parse()?,
             "--cluster-min-count" => cfg.clusters.min_count = value()?.parse()?,
@@ -118,7 +119,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
     };
     let mut about = format!(
-        "trained on {}; gazetteers: {}; unlabeled: {}; seed {}, epochs {}+{}, folds {}",
+        "trained on {}; gazetteers: {}; unlabeled: {}; seed {}, epochs {}+{}, folds {}, ensemble {}",
         cfg.train
             .iter()
             .map(file_name)
@@ -137,7 +138,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         cfg.seed,
         cfg.epochs1,
         cfg.epochs2,
-        cfg.folds
+        cfg.folds,
+        cfg.ensemble
     );
     for path in &dev {
         let docs = conll::read_file(path)?;

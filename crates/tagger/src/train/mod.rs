@@ -75,6 +75,8 @@ pub struct TrainConfig {
     /// Feature rows whose largest weight (quantized to 16 bits) is below
     /// this are dropped: smaller, faster models at little cost.
     pub prune: i16,
+    /// Perceptrons (differently shuffled) averaged into each final stage.
+    pub ensemble: usize,
     /// Word-cluster settings.
     pub clusters: clusters::ClusterConfig,
 }
@@ -91,6 +93,7 @@ impl Default for TrainConfig {
             folds: 5,
             min_feature_count: 1,
             prune: 0,
+            ensemble: 3,
             clusters: clusters::ClusterConfig::default(),
         }
     }
@@ -150,8 +153,38 @@ pub(crate) fn build_lexicon(
         sentences.len()
     ));
     lex.clusters = clusters::learn(&sentences, &cfg.clusters);
+    lex.case_stats = case_stats(&sentences);
     log(&format!("word clusters: {} words", lex.clusters.len()));
     Ok(lex)
+}
+
+/// How often each word is written in lower case in mid-sentence (the first
+/// word of a sentence is capitalised whatever it is).
+fn case_stats(sentences: &[Vec<String>]) -> crate::table::Table {
+    let mut counts: HashMap<u64, (u32, u32)> = HashMap::new();
+    for s in sentences {
+        for w in s.iter().skip(1) {
+            if !w.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            let c = counts.entry(crate::text::hash_lower(w)).or_default();
+            c.1 += 1;
+            if !w.chars().any(char::is_uppercase) {
+                c.0 += 1;
+            }
+        }
+    }
+    let mut kept: Vec<(u64, u32)> = counts
+        .into_iter()
+        .filter(|&(_, (_, total))| total >= 5)
+        .map(|(k, (lower, total))| (k, crate::lexicon::case_bucket(lower, total)))
+        .collect();
+    kept.sort_unstable();
+    let mut table = crate::table::Table::with_capacity(kept.len());
+    for (k, b) in kept {
+        table.insert(k, b);
+    }
+    table
 }
 
 /// Feature keys of one document: base keys per token.
@@ -320,9 +353,14 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
     let n_all = key_of.len();
     log(&format!("stage-2 features: {} more", n_all - n_base));
 
-    let mut p1 = Perceptron::new(n_base);
-    p1.train(&instances, &all, cfg.epochs1, cfg.seed.wrapping_add(100));
-    let avg1 = p1.averaged();
+    let avg1 = bagged(
+        &instances,
+        &all,
+        n_base,
+        cfg.epochs1,
+        cfg.seed.wrapping_add(100),
+        cfg.ensemble,
+    );
     log(&format!(
         "stage 1 trained: {:.1} s",
         started.elapsed().as_secs_f64()
@@ -330,9 +368,14 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
     for (inst, keys) in instances.iter_mut().zip(&extra) {
         inst.feats.push(to_csr(keys, &index));
     }
-    let mut p2 = Perceptron::new(n_all);
-    p2.train(&instances, &all, cfg.epochs2, cfg.seed.wrapping_add(200));
-    let avg2 = p2.averaged();
+    let avg2 = bagged(
+        &instances,
+        &all,
+        n_all,
+        cfg.epochs2,
+        cfg.seed.wrapping_add(200),
+        cfg.ensemble,
+    );
     log(&format!(
         "stage 2 trained: {:.1} s",
         started.elapsed().as_secs_f64()
@@ -345,6 +388,43 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
         started.elapsed().as_secs_f64()
     ));
     Ok(model)
+}
+
+/// The mean of `k` averaged perceptrons trained on differently shuffled
+/// data: still one linear model, a little more stable than any of them.
+fn bagged(
+    instances: &[Instance],
+    docs: &[usize],
+    n_feats: usize,
+    epochs: usize,
+    seed: u64,
+    k: usize,
+) -> Averaged {
+    let mut sum: Option<Averaged> = None;
+    for r in 0..k.max(1) {
+        let mut p = Perceptron::new(n_feats);
+        p.train(instances, docs, epochs, seed.wrapping_add(r as u64 * 7919));
+        let avg = p.averaged();
+        sum = Some(match sum {
+            None => avg,
+            Some(mut acc) => {
+                for (a, b) in acc.w.iter_mut().zip(&avg.w) {
+                    *a += b;
+                }
+                for (a, b) in acc.t.iter_mut().zip(&avg.t) {
+                    *a += b;
+                }
+                acc
+            }
+        });
+    }
+    let mut avg = sum.expect("at least one model");
+    let n = k.max(1) as f64;
+    avg.w
+        .iter_mut()
+        .chain(avg.t.iter_mut())
+        .for_each(|x| *x /= n);
+    avg
 }
 
 /// Quantizes both stages into one table of rows, dropping all-zero rows.
