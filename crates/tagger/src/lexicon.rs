@@ -54,6 +54,7 @@ pub(crate) struct Lexicon {
 
 /// Bucket of the share of lower-case occurrences: 1 almost never (a name),
 /// 5 almost always (a common word).
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 pub(crate) fn case_bucket(lower: u32, total: u32) -> u32 {
     let share = f64::from(lower) / f64::from(total.max(1));
     match share {
