@@ -29,7 +29,7 @@ tasks:
   eval ner [--set conll-dev|uner-ewt-dev|...|all] [--file PATH --format conll|iob2] [--system CMD]
                   entity P/R/F1 of the release pipeline, as ../shared/tools/eval_ner.py computes it
   train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N] (--help for more)
-                  train the entity tagger (writes crates/tagger/model/ner.bin.gz)
+                  train the entity tagger (writes crates/tagger/model/ner.bin)
   spark-check [--input FILE.jsonl]
                   run examples/spark/pipe_corpus.py in Spark local mode (needs pyspark;
                   PYTHON=path/to/python) and check it equals a single-process run

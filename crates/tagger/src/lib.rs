@@ -52,10 +52,10 @@ use document::{Document, Entity, Span, Stage, StageError};
 
 pub use model::{Model, ModelError};
 
-/// The bundled model, gzip-compressed (see `crates/tagger/MODEL.md`).
-static MODEL_BYTES: &[u8] = include_bytes!("../model/ner.bin.gz");
+/// The bundled model (see `crates/tagger/MODEL.md`).
+static MODEL_BYTES: &[u8] = include_bytes!("../model/ner.bin");
 
-/// The bundled model file as embedded in the binary (gzip-compressed).
+/// The bundled model file as embedded in the binary.
 pub fn bundled_model_bytes() -> &'static [u8] {
     MODEL_BYTES
 }

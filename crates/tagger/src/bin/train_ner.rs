@@ -14,12 +14,12 @@ usage: train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N]
                  [--eval-model PATH [--show-errors N]]
 
 Trains the two-stage entity tagger on CoNLL-format (or IOB2) files and writes
-the gzip-compressed model. Defaults (relative to the workspace root):
+the model. Defaults (relative to the workspace root):
   --train      ../shared/data/ner/conll2003/train.txt
   --gazetteers ../shared/data/gazetteers
   --unlabeled  ../shared/data/corpus/{bbc,reuters21578}.jsonl
                ../shared/data/quotes/polnear/polnear_train.jsonl
-  --out        crates/tagger/model/ner.bin.gz
+  --out        crates/tagger/model/ner.bin
 ";
 
 fn main() -> ExitCode {
@@ -37,7 +37,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let shared = root.join("../shared/data");
     let mut cfg = TrainConfig::default();
     let mut dev: Vec<PathBuf> = Vec::new();
-    let mut out = root.join("crates/tagger/model/ner.bin.gz");
+    let mut out = root.join("crates/tagger/model/ner.bin");
     let mut gazetteers = Some(shared.join("gazetteers"));
     let mut unlabeled: Option<Vec<PathBuf>> = None;
     let mut no_unlabeled = false;
