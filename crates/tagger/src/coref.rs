@@ -18,6 +18,7 @@ use document::{Cluster, Document, Label};
 use crate::features::DocContext;
 use crate::lexicon::{kind, Lexicon};
 use crate::text::{flag, hash_lower};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Words that start sentences or clauses but never titles.
@@ -318,147 +319,132 @@ pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
     let form_tokens: Vec<Range<usize>> = forms.iter().map(|(_, t)| t.clone()).collect();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut cluster_of: Vec<Option<usize>> = vec![None; doc.entities.len()];
+    let new_draft = |drafts: &mut Vec<Draft>| {
+        drafts.push(Draft {
+            label_votes: [0; 4],
+            mentions: Vec::new(),
+            forms: Vec::new(),
+            titles: Vec::new(),
+        });
+        drafts.len() - 1
+    };
+    let hash_of = |w: &[u64]| {
+        w.iter()
+            .fold(0x51_7cc1_b727_220a, |h, &k| crate::text::combine(h, k))
+    };
 
-    // People: full names first.
+    // People: full names first; one person per (first word, last word).
     let persons: Vec<usize> = (0..doc.entities.len())
         .filter(|&i| doc.entities[i].label == Label::Person && !words[i].is_empty())
         .collect();
+    let mut by_ends: HashMap<(u64, u64), usize> = HashMap::new();
+    // Word sequences that start or end a full name -> the people they name.
+    let mut by_part: HashMap<(bool, u64), Vec<usize>> = HashMap::new();
     for &i in &persons {
         let w = words[i];
         if w.len() < 2 {
             continue;
         }
-        let found = drafts.iter().position(|d| {
-            d.label_votes[0] > 0
-                && d.forms
-                    .iter()
-                    .map(|&f| words[f])
-                    .any(|f| f.len() >= 2 && f[0] == w[0] && f[f.len() - 1] == w[w.len() - 1])
-        });
-        let c = found.unwrap_or_else(|| {
-            drafts.push(Draft {
-                label_votes: [0; 4],
-                mentions: Vec::new(),
-                forms: Vec::new(),
-                titles: Vec::new(),
-            });
-            drafts.len() - 1
-        });
+        let c = *by_ends
+            .entry((w[0], w[w.len() - 1]))
+            .or_insert_with(|| new_draft(&mut drafts));
         cluster_of[i] = Some(c);
         drafts[c].label_votes[0] += 1;
         if !drafts[c].forms.iter().any(|&f| words[f] == w) {
             drafts[c].forms.push(i);
+            for n in 1..w.len() {
+                for (is_last, part) in [(true, &w[w.len() - n..]), (false, &w[..n])] {
+                    let people = by_part.entry((is_last, hash_of(part))).or_default();
+                    if !people.contains(&c) {
+                        people.push(c);
+                    }
+                }
+            }
         }
     }
-    // Then partial names.
+    // Mention starts of each person so far, in text order.
+    let mut starts: Vec<Vec<u32>> = vec![Vec::new(); drafts.len()];
+    for &i in &persons {
+        if let Some(c) = cluster_of[i] {
+            starts[c].push(doc.entities[i].span.start);
+        }
+    }
+    // Then partial names: the surname (or given name) of a full name.
+    let mut single: HashMap<u64, usize> = HashMap::new();
     for &i in &persons {
         if cluster_of[i].is_some() {
             continue;
         }
         let w = words[i];
-        let matches = |d: &Draft, pos_last: bool| {
-            d.label_votes[0] > 0
-                && d.forms.iter().map(|&f| words[f]).any(|f| {
-                    f.len() > w.len()
-                        && if pos_last {
-                            f[f.len() - w.len()..] == w[..]
-                        } else {
-                            f[..w.len()] == w[..]
-                        }
-                })
-        };
-        let mut candidates: Vec<usize> = (0..drafts.len())
-            .filter(|&c| matches(&drafts[c], true))
-            .collect();
-        if candidates.is_empty() {
-            candidates = (0..drafts.len())
-                .filter(|&c| matches(&drafts[c], false))
-                .collect();
-        }
-        let c = if candidates.len() <= 1 {
-            candidates.first().copied()
-        } else {
+        let h = hash_of(w);
+        let candidates = by_part
+            .get(&(true, h))
+            .or_else(|| by_part.get(&(false, h)))
+            .map_or(&[][..], Vec::as_slice);
+        let start = doc.entities[i].span.start;
+        let c = match candidates {
+            [] => None,
+            [c] => Some(*c),
             // Most recent mention before this one, else the first after.
-            let start = doc.entities[i].span.start;
-            let last_before = |c: usize| {
-                (0..doc.entities.len())
-                    .filter(|&j| cluster_of[j] == Some(c) && doc.entities[j].span.start < start)
-                    .map(|j| doc.entities[j].span.start)
-                    .max()
-            };
-            let first_after = |c: usize| {
-                (0..doc.entities.len())
-                    .filter(|&j| cluster_of[j] == Some(c))
-                    .map(|j| doc.entities[j].span.start)
-                    .min()
-            };
-            candidates.iter().copied().max_by_key(|&c| {
-                last_before(c).map(|s| (1, s, 0)).unwrap_or((
-                    0,
-                    0,
-                    u32::MAX - first_after(c).unwrap_or(0),
-                ))
-            })
+            many => many.iter().copied().max_by_key(|&c| {
+                let before = starts[c].partition_point(|&s| s < start);
+                if before > 0 {
+                    (1, starts[c][before - 1], 0)
+                } else {
+                    (0, 0, u32::MAX - starts[c].first().copied().unwrap_or(0))
+                }
+            }),
         };
-        let c = c.or_else(|| {
-            drafts
-                .iter()
-                .position(|d| d.label_votes[0] > 0 && d.forms.iter().any(|&f| words[f] == w))
-        });
         let c = c.unwrap_or_else(|| {
-            drafts.push(Draft {
-                label_votes: [0; 4],
-                mentions: Vec::new(),
-                forms: vec![i],
-                titles: Vec::new(),
-            });
-            drafts.len() - 1
+            *single.entry(h).or_insert_with(|| {
+                let c = new_draft(&mut drafts);
+                drafts[c].forms.push(i);
+                starts.push(Vec::new());
+                c
+            })
         });
         cluster_of[i] = Some(c);
         drafts[c].label_votes[0] += 1;
+        // Keep the list sorted: partial names come in text order, but full
+        // names of this person may lie after this one.
+        let at = starts[c].partition_point(|&s| s < start);
+        starts[c].insert(at, start);
     }
 
-    // Other learned types: same text, ORG/LOC shared, acronyms.
+    // Other learned types: same text (ORG and LOC together), acronyms.
+    let mut by_text: HashMap<(bool, u64), usize> = HashMap::new();
+    let mut org_forms: Vec<(usize, usize)> = Vec::new();
     for i in 0..doc.entities.len() {
         let label = doc.entities[i].label;
         if !matches!(label, Label::Org | Label::Loc | Label::Misc) || words[i].is_empty() {
             continue;
         }
         let w = words[i];
-        let compatible = |d: &Draft| {
-            if label == Label::Misc {
-                d.label_votes[3] > 0
-            } else {
-                d.label_votes[1] + d.label_votes[2] > 0
-            }
-        };
-        let mut c = drafts
-            .iter()
-            .position(|d| compatible(d) && d.forms.iter().any(|&f| words[f] == w));
+        let key = (label == Label::Misc, hash_of(w));
+        let mut c = by_text.get(&key).copied();
         if c.is_none() && label == Label::Org {
+            // An acronym and its expansion: only one-word names can be
+            // acronyms, so this scan is over the few multi-word ORGs.
             let me = form_tokens[i].clone();
-            c = drafts.iter().position(|d| {
-                d.label_votes[1] > 0
-                    && d.forms.iter().any(|&f| {
-                        let other = form_tokens[f].clone();
-                        is_acronym_of(doc, me.clone(), other.clone())
-                            || is_acronym_of(doc, other, me.clone())
-                    })
+            c = org_forms.iter().find_map(|&(f, c)| {
+                let other = form_tokens[f].clone();
+                (is_acronym_of(doc, me.clone(), other.clone())
+                    || is_acronym_of(doc, other, me.clone()))
+                .then_some(c)
             });
         }
-        let c = c.unwrap_or_else(|| {
-            drafts.push(Draft {
-                label_votes: [0; 4],
-                mentions: Vec::new(),
-                forms: Vec::new(),
-                titles: Vec::new(),
-            });
-            drafts.len() - 1
-        });
+        let c = c.unwrap_or_else(|| new_draft(&mut drafts));
+        by_text.entry(key).or_insert(c);
         cluster_of[i] = Some(c);
         drafts[c].label_votes[label_slot(label)] += 1;
         if !drafts[c].forms.iter().any(|&f| words[f] == w) {
             drafts[c].forms.push(i);
+            if label == Label::Org
+                && (w.len() == 1 || form_tokens[i].len() >= 2)
+                && org_forms.len() < 512
+            {
+                org_forms.push((i, c));
+            }
         }
     }
 
