@@ -160,8 +160,14 @@ fn title_before(
         {
             break;
         }
+        // `of` and `of the` inside a title: `Chancellor of the Exchequer`.
+        let title_at = |k: usize| k >= sent_start && title_bits(dc, k).0;
+        let inner_of = (w == "of" && t > 0 && title_at(t - 1))
+            || (w == "the" && t > 1 && token_text(doc, t - 1) == "of" && title_at(t - 2));
         let lowercase_word = NOT_TITLE.iter().any(|s| s.eq_ignore_ascii_case(w));
-        let ok = if lowercase_word {
+        let ok = if inner_of {
+            true
+        } else if lowercase_word {
             false
         } else if is_title || in_entity {
             true

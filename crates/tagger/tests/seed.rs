@@ -301,3 +301,23 @@ fn appositive_titles_are_collected() {
         .expect("Shawn Burns");
     assert_eq!(burns.titles, ["fund manager at Fidelity"]);
 }
+
+#[test]
+fn titles_may_contain_of_the() {
+    let text = "Chancellor of the Exchequer Gordon Brown spoke in London .\nBrown said the former Prime Minister Tony Blair agreed .";
+    let mut doc = segment(text);
+    Tagger::new().process(&mut doc).unwrap();
+    let brown = doc
+        .clusters
+        .iter()
+        .find(|c| c.name == "Gordon Brown")
+        .expect("Gordon Brown");
+    assert_eq!(brown.titles, ["Chancellor of the Exchequer"]);
+    assert!(brown.mentions.len() == 2, "{:?}", doc.entities);
+    let blair = doc
+        .clusters
+        .iter()
+        .find(|c| c.name == "Tony Blair")
+        .expect("Tony Blair");
+    assert_eq!(blair.titles, ["former Prime Minister"]);
+}
