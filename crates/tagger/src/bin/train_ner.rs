@@ -119,7 +119,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
     };
     let mut about = format!(
-        "trained on {}; gazetteers: {}; unlabeled: {}; seed {}, epochs {}+{}, folds {}, ensemble {}",
+        "trained on {}; gazetteers: {}; unlabeled: {}; seed {}, epochs {}+{}, folds {}, ensemble {}, prune {}",
         cfg.train
             .iter()
             .map(file_name)
@@ -139,7 +139,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         cfg.epochs1,
         cfg.epochs2,
         cfg.folds,
-        cfg.ensemble
+        cfg.ensemble,
+        cfg.prune
     );
     for path in &dev {
         let docs = conll::read_file(path)?;

@@ -92,7 +92,7 @@ impl Default for TrainConfig {
             epochs2: 12,
             folds: 5,
             min_feature_count: 1,
-            prune: 0,
+            prune: 400,
             ensemble: 3,
             clusters: clusters::ClusterConfig::default(),
         }
