@@ -16,7 +16,7 @@
 use document::{Cluster, Document, Label};
 
 use crate::features::DocContext;
-use crate::lexicon::{kind, Lexicon};
+use crate::lexicon::kind;
 use crate::text::{flag, hash_lower};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -309,7 +309,7 @@ fn label_slot(l: Label) -> usize {
 }
 
 /// Clusters the document's learned-type entities and collects titles.
-pub(crate) fn cluster(doc: &mut Document, _lex: &Lexicon, dc: &DocContext) {
+pub(crate) fn cluster(doc: &mut Document, dc: &DocContext) {
     let n_tokens = doc.tokens.len();
     let mut entity_of = vec![u32::MAX; n_tokens];
     for (i, e) in doc.entities.iter().enumerate() {

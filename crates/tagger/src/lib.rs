@@ -190,9 +190,9 @@ impl Tagger {
             }
             doc.entities = entities;
             coref::strip_leading_titles(doc, &work.scratch.dc);
-            rules::add_numeric_entities(doc, &work.scratch.dc);
+            rules::add_numeric_entities(doc);
             doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
-            coref::cluster(doc, &self.model.lexicon, &work.scratch.dc);
+            coref::cluster(doc, &work.scratch.dc);
         });
     }
 }

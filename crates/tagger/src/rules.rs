@@ -3,8 +3,6 @@
 
 use document::{Document, Entity, Label, Span};
 
-use crate::features::DocContext;
-
 const MONTHS: [&str; 12] = [
     "january",
     "february",
@@ -257,7 +255,7 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
 /// Adds rule entities where the learned model found nothing. A rule match
 /// with a digit in it (`10:30 AM`, `$5 million`) also replaces learned
 /// entities lying wholly inside it (`AM` taken for a place).
-pub(crate) fn add_numeric_entities(doc: &mut Document, _dc: &DocContext) {
+pub(crate) fn add_numeric_entities(doc: &mut Document) {
     const FREE: u32 = u32::MAX;
     let mut owner = vec![FREE; doc.tokens.len()];
     for (k, e) in doc.entities.iter().enumerate() {
