@@ -16,7 +16,7 @@
 use document::{Cluster, Document, Label};
 
 use crate::features::DocContext;
-use crate::lexicon::kind;
+use crate::lexicon::{kind, Lexicon};
 use crate::text::{flag, hash_lower};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -76,6 +76,29 @@ fn title_bits(dc: &DocContext, t: usize) -> (bool, bool) {
         }
     }
     (any, ends)
+}
+
+/// Marks abbreviated titles written with a period (`Mr.`, `Gen.`, `Sen.`)
+/// as titles: the gazetteers list them as `Mr` plus `.`, which a tokenizer
+/// that keeps the period on never matches.
+pub(crate) fn mark_abbreviated_titles(doc: &Document, lex: &Lexicon, dc: &mut DocContext) {
+    for (t, token) in doc.tokens.iter().enumerate() {
+        let w = token.span.text(&doc.text);
+        let Some(stem) = w.strip_suffix('.') else {
+            continue;
+        };
+        if stem.is_empty() || stem.contains('.') || t >= dc.gaz.len() {
+            continue;
+        }
+        let stem = hash_lower(stem);
+        let kinds = lex.phrase_kinds(&[stem]) | lex.phrase_kinds(&[stem, hash_lower(".")]);
+        for k in [kind::TITLE, kind::TITLE_MODIFIER] {
+            if kinds & (1 << k) != 0 {
+                // Part 3 (U): a whole title phrase by itself.
+                dc.gaz[t] |= 1u128 << (4 * k + 3);
+            }
+        }
+    }
 }
 
 /// Moves leading title words out of PERSON spans (`Chancellor Scholz` ->
@@ -172,7 +195,9 @@ fn title_before(
         } else if is_title || in_entity {
             true
         } else {
-            flags & flag::INIT_CAP != 0 && flags & flag::HAS_ALPHA != 0
+            // Any capitalised word, but not one capitalised only because it
+            // opens the sentence (`Later Mr. Obama ...`).
+            flags & flag::INIT_CAP != 0 && flags & flag::HAS_ALPHA != 0 && !dc.is_sentence_first(t)
         };
         if !ok {
             break;
@@ -609,5 +634,37 @@ mod tests {
             .collect();
         assert_eq!(nato.len(), 1, "{:?}", doc.clusters);
         assert_eq!(nato[0].mentions.len(), 2, "{:?}", doc.entities);
+    }
+
+    #[test]
+    fn abbreviated_honorifics_are_titles_not_names() {
+        let text = "President Barack Obama spoke in Chicago . Later Mr. Obama left with Gen. Mark Milley .";
+        let mut doc = doc_of(text);
+        // Two sentences.
+        doc.sentences[0].tokens.end = 7;
+        doc.sentences[0].span.end = doc.tokens[6].span.end;
+        let (a, b) = (
+            doc.tokens[7].span.start,
+            doc.tokens.last().unwrap().span.end,
+        );
+        doc.sentences.push(document::Sentence {
+            span: Span { start: a, end: b },
+            tokens: 7..doc.tokens.len() as u32,
+            paragraph_idx: 0,
+        });
+        crate::Tagger::new().process(&mut doc).unwrap();
+        let obama = doc
+            .clusters
+            .iter()
+            .find(|c| c.name == "Barack Obama")
+            .expect("Barack Obama");
+        assert_eq!(obama.titles, ["President", "Mr."], "{:?}", doc.entities);
+        assert_eq!(obama.mentions.len(), 2);
+        let milley = doc
+            .clusters
+            .iter()
+            .find(|c| c.name == "Mark Milley")
+            .expect("Milley");
+        assert_eq!(milley.titles, ["Gen."]);
     }
 }

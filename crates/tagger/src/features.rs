@@ -75,6 +75,11 @@ pub(crate) struct DocContext {
 }
 
 impl DocContext {
+    /// Whether token `i` is the first word of its sentence.
+    pub(crate) fn is_sentence_first(&self, i: usize) -> bool {
+        self.ctx.get(i).is_some_and(|c| c & ctx::FIRST != 0)
+    }
+
     /// Analyses the document `words` split into `sentences` (token index
     /// ranges, in order, not overlapping).
     pub(crate) fn compute<W: WordSeq + ?Sized>(

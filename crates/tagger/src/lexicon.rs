@@ -98,6 +98,13 @@ impl Lexicon {
         self.max_phrase = self.max_phrase.max(keys.len() as u32);
     }
 
+    /// The gazetteer kinds of the phrase made of these word keys (0 if
+    /// none).
+    pub(crate) fn phrase_kinds(&self, keys: &[u64]) -> u32 {
+        let h = keys.iter().fold(PHRASE_SEED, |h, &k| phrase_step(h, k));
+        self.gazetteer.get(h).map_or(0, |v| v & !PREFIX_BIT)
+    }
+
     /// Marks the gazetteer matches inside `sent`: bit `4 * kind + part` of
     /// `out[token]`, part 0 B, 1 I, 2 L, 3 U.
     pub(crate) fn match_gazetteer(&self, info: &[WordInfo], sent: Range<usize>, out: &mut [u128]) {

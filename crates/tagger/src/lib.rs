@@ -189,6 +189,7 @@ impl Tagger {
                 });
             }
             doc.entities = entities;
+            coref::mark_abbreviated_titles(doc, &self.model.lexicon, &mut work.scratch.dc);
             coref::strip_leading_titles(doc, &work.scratch.dc);
             rules::add_numeric_entities(doc);
             doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
