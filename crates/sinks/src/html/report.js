@@ -1,0 +1,109 @@
+(function () {
+  "use strict";
+  var pages = Array.prototype.slice.call(document.querySelectorAll("section.page"));
+  var pagerLinks = Array.prototype.slice.call(document.querySelectorAll("#pager a[data-page]"));
+  var pinned = null;
+
+  function showPage(page) {
+    pages.forEach(function (p) { p.hidden = p !== page; });
+    pagerLinks.forEach(function (a) {
+      a.classList.toggle("current", a.getAttribute("data-page") === page.getAttribute("data-page"));
+    });
+  }
+
+  /* Makes `el` visible: its page shown, its article expanded. */
+  function reveal(el) {
+    var page = el.closest("section.page");
+    if (page && page.hidden) { showPage(page); }
+    var doc = el.closest("details.doc");
+    if (doc && !doc.open) { doc.open = true; }
+  }
+
+  function clearMarks() {
+    document.querySelectorAll(".quote.active").forEach(function (e) { e.classList.remove("active"); });
+    document.querySelectorAll(".hl").forEach(function (e) { e.classList.remove("hl"); });
+  }
+
+  function highlightCluster(doc, cluster) {
+    var n = 0;
+    doc.querySelectorAll('.text mark.ent[data-cluster="' + cluster + '"]').forEach(function (e) {
+      e.classList.add("hl");
+      n += 1;
+    });
+    return n;
+  }
+
+  /* Selects a quote: its parts, speaker, cue and the speaker's mentions. */
+  function select(quote) {
+    clearMarks();
+    if (!quote) { return; }
+    var doc = quote.closest("details.doc");
+    var k = quote.getAttribute("data-quote");
+    doc.querySelectorAll('.quote[data-quote="' + k + '"]').forEach(function (e) { e.classList.add("active"); });
+    doc.querySelectorAll('.speaker[data-speaker-of~="' + k + '"], .cue[data-cue-of~="' + k + '"]')
+      .forEach(function (e) { e.classList.add("hl"); });
+    var cluster = quote.getAttribute("data-cluster");
+    var mentions = cluster === null ? 0 : highlightCluster(doc, cluster);
+    var info = doc.querySelector(".quote-info");
+    if (info) {
+      var text = "Quote " + (Number(k) + 1) + " (" + quote.getAttribute("data-kind") + "), speaker: " +
+        quote.getAttribute("data-speaker");
+      if (mentions > 0) { text += " \u2014 " + mentions + " mention" + (mentions > 1 ? "s" : "") + " highlighted"; }
+      info.textContent = text;
+    }
+  }
+
+  function quoteOf(node) {
+    return node && node.closest ? node.closest(".quote") : null;
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    var quote = quoteOf(event.target);
+    if (quote) { select(quote); }
+  });
+  document.addEventListener("mouseout", function (event) {
+    var from = quoteOf(event.target);
+    var to = quoteOf(event.relatedTarget);
+    if (from && (!to || to.getAttribute("data-quote") !== from.getAttribute("data-quote"))) {
+      select(pinned);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var quote = quoteOf(event.target);
+    if (quote) {
+      var same = pinned && pinned.closest("details.doc") === quote.closest("details.doc") &&
+        pinned.getAttribute("data-quote") === quote.getAttribute("data-quote");
+      pinned = same ? null : quote;
+      select(quote);
+      return;
+    }
+    var chip = event.target.closest ? event.target.closest(".chip[data-cluster], mark.ent[data-cluster]") : null;
+    if (chip) {
+      pinned = null;
+      clearMarks();
+      highlightCluster(chip.closest("details.doc"), chip.getAttribute("data-cluster"));
+    }
+  });
+
+  /* `#q-n-k` selects a quote, `#page-p` shows a page, `#d-n` opens an article. */
+  function follow(hash) {
+    if (!hash || hash.length < 2) { return; }
+    var el = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!el) { return; }
+    if (el.matches("section.page")) {
+      showPage(el);
+    } else {
+      reveal(el);
+      if (el.classList.contains("quote")) {
+        pinned = el;
+        select(el);
+      }
+    }
+    el.scrollIntoView({ block: "center" });
+  }
+
+  window.addEventListener("hashchange", function () { follow(location.hash); });
+  if (pages.length > 0) { showPage(pages[0]); }
+  follow(location.hash);
+  document.body.setAttribute("data-ready", "1");
+})();
