@@ -39,7 +39,7 @@ mod json;
 mod jsonl;
 pub mod record;
 mod spec;
-mod sqlite;
+pub mod sqlite;
 mod target;
 
 pub use csv_table::{CsvSink, CsvTable, ENTITY_COLUMNS, QUOTE_COLUMNS};

@@ -266,27 +266,31 @@ pub(crate) fn check_path(
             }
         }
         Ok(_) => Ok(PathState::Special),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+        Err(err) => {
             let folder = folder_of(path);
-            match std::fs::metadata(&folder) {
-                Ok(meta) if meta.is_dir() => Ok(PathState::Missing),
-                Ok(_) => Err(SinkError::Unusable {
+            if err.kind() == io::ErrorKind::NotFound && folder.is_dir() {
+                return Ok(PathState::Missing);
+            }
+            // Name the first ancestor that exists: a file where a folder
+            // should be, or the folder that is missing.
+            let existing = folder
+                .ancestors()
+                .map(|a| {
+                    if a.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        a
+                    }
+                })
+                .find(|a| a.exists());
+            match existing {
+                Some(existing) if !existing.is_dir() => Err(SinkError::Unusable {
                     target,
-                    reason: format!("{} is not a folder", folder.display()),
+                    reason: format!("{} is not a folder", existing.display()),
                 }),
-                Err(_) => Err(SinkError::Unusable {
+                Some(_) if !folder.exists() => Err(SinkError::Unusable {
                     target,
                     reason: format!("folder {} does not exist", folder.display()),
-                }),
-            }
-        }
-        Err(err) => {
-            // ENOTDIR: some ancestor is a regular file.
-            let folder = folder_of(path);
-            match std::fs::metadata(&folder) {
-                Ok(meta) if !meta.is_dir() => Err(SinkError::Unusable {
-                    target,
-                    reason: format!("{} is not a folder", folder.display()),
                 }),
                 _ => Err(SinkError::Io {
                     target,

@@ -2,9 +2,20 @@
   "use strict";
   var pages = Array.prototype.slice.call(document.querySelectorAll("section.page"));
   var pagerLinks = Array.prototype.slice.call(document.querySelectorAll("#pager a[data-page]"));
+  var pageDocs = Number(document.getElementById("articles").getAttribute("data-page-docs")) || 1;
   var pinned = null;
 
+  /* Pages after the first arrive as inert text; parse one when shown. */
+  function load(page) {
+    var src = document.querySelector('script.page-src[data-page="' + page.getAttribute("data-page") + '"]');
+    if (src) {
+      page.insertAdjacentHTML("beforeend", src.textContent);
+      src.remove();
+    }
+  }
+
   function showPage(page) {
+    load(page);
     pages.forEach(function (p) { p.hidden = p !== page; });
     pagerLinks.forEach(function (a) {
       a.classList.toggle("current", a.getAttribute("data-page") === page.getAttribute("data-page"));
@@ -88,7 +99,14 @@
   /* `#q-n-k` selects a quote, `#page-p` shows a page, `#d-n` opens an article. */
   function follow(hash) {
     if (!hash || hash.length < 2) { return; }
-    var el = document.getElementById(decodeURIComponent(hash.slice(1)));
+    var id = decodeURIComponent(hash.slice(1));
+    var el = document.getElementById(id);
+    var doc = /^[qd]-(\d+)/.exec(id);
+    if (!el && doc) {
+      var page = document.getElementById("page-" + (Math.floor(Number(doc[1]) / pageDocs) + 1));
+      if (page) { showPage(page); }
+      el = document.getElementById(id);
+    }
     if (!el) { return; }
     if (el.matches("section.page")) {
       showPage(el);
