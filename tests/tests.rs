@@ -3,5 +3,7 @@
 
 mod util;
 
+mod bad_input;
 mod cli;
 mod sinks;
+mod streaming;

@@ -1,6 +1,6 @@
 //! Helpers for running the `pipeline` binary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The `pipeline` binary cargo built for these tests.
@@ -8,6 +8,13 @@ pub fn pipeline() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipeline"));
     cmd.current_dir(root()).stdin(Stdio::null());
     cmd
+}
+
+/// Runs the pipeline on `inputs` with extra `args`, returning the output.
+pub fn run_on(inputs: &[&Path], args: &[&str]) -> Output {
+    let mut cmd = pipeline();
+    cmd.arg("--input").args(inputs).args(args);
+    cmd.output().expect("run pipeline")
 }
 
 /// The workspace root.
@@ -27,4 +34,16 @@ pub fn records(output: &Output) -> Vec<serde_json::Value> {
         .lines()
         .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
         .collect()
+}
+
+/// The stderr of a run, for assertion messages.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The `error.kind` of a record, or `None` for a result record.
+pub fn error_kind(record: &serde_json::Value) -> Option<&str> {
+    record
+        .get("error")
+        .map(|e| e["kind"].as_str().expect("error kind"))
 }

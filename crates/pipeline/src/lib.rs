@@ -48,11 +48,36 @@ pub const MAX_BYTES_IN_FLIGHT: usize = 64 * 1024 * 1024;
 
 /// The stages a normal run applies, in order.
 pub fn default_stages() -> Vec<Box<dyn Stage>> {
-    vec![
-        Box::new(segmenter::Segmenter::new()),
-        Box::new(tagger::Tagger::new()),
-        Box::new(quotes::QuoteAttributor::new()),
-    ]
+    stages_up_to(StageSet::All)
+}
+
+/// How far down the pipeline a run goes. Each stage needs the ones before
+/// it, so a run is always a prefix of segment -> tag -> quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StageSet {
+    /// No stages: read and write only (for measuring the runtime).
+    None,
+    /// Paragraphs, sentences and tokens.
+    Segment,
+    /// ... and entities with clusters.
+    Tag,
+    /// ... and quotes: everything.
+    All,
+}
+
+/// The stages of `set`, in order.
+pub fn stages_up_to(set: StageSet) -> Vec<Box<dyn Stage>> {
+    let mut stages: Vec<Box<dyn Stage>> = Vec::new();
+    if set >= StageSet::Segment {
+        stages.push(Box::new(segmenter::Segmenter::new()));
+    }
+    if set >= StageSet::Tag {
+        stages.push(Box::new(tagger::Tagger::new()));
+    }
+    if set >= StageSet::All {
+        stages.push(Box::new(quotes::QuoteAttributor::new()));
+    }
+    stages
 }
 
 /// What a run did.
@@ -62,7 +87,7 @@ pub struct Summary {
     pub n_docs: u64,
     /// Documents written as error records.
     pub n_errors: u64,
-    /// Input bytes of all documents.
+    /// Bytes of text of the documents processed (error records count 0).
     pub n_bytes: u64,
     /// Wall time of the run.
     pub elapsed: Duration,
@@ -100,6 +125,7 @@ where
     let threads = threads.max(1);
     let window = Arc::new(InFlight::new(MAX_DOCS_IN_FLIGHT, MAX_BYTES_IN_FLIGHT));
     let (input_tx, input_rx) = bounded::<(u64, RawDoc)>(INPUT_QUEUE_CAP);
+    // (sequence number, raw bytes held in the window, outcome)
     let (result_tx, result_rx) = bounded::<(u64, usize, Outcome)>(RESULT_QUEUE_CAP);
     // Never sent on: dropped by the writer when it stops, which wakes workers
     // waiting for input from a reader that is stuck in a blocking read.
@@ -231,8 +257,10 @@ fn write_loop(
             window.release(n_bytes);
             next_seq += 1;
             summary.n_docs += 1;
-            summary.n_bytes += n_bytes as u64;
-            summary.n_errors += u64::from(outcome.is_err());
+            match &outcome {
+                Ok(doc) => summary.n_bytes += doc.text.len() as u64,
+                Err(_) => summary.n_errors += 1,
+            }
             on_written(&outcome);
         }
         if result_rx.is_empty() {

@@ -37,7 +37,8 @@ struct Args {
 
     /// Write results here; repeat for several outputs. `-` is stdout (the
     /// default). The format comes from the extension: .jsonl, .json, .csv,
-    /// .html, .db (or .sqlite), unless --format says otherwise.
+    /// .html, .db (or .sqlite); JSONL without extension (/dev/null); or
+    /// --format.
     #[arg(short, long, value_name = "PATH")]
     output: Vec<PathBuf>,
 
@@ -61,9 +62,19 @@ struct Args {
     #[arg(long)]
     tokens: bool,
 
+    /// How far to run: all (default), tag (segment + entities), segment, or
+    /// none (read and write only, to measure the runtime).
+    #[arg(long, value_name = "STAGES", default_value = "all", value_parser = parse_stages)]
+    stages: pipeline::StageSet,
+
     /// Worker threads [default: all cores]. Output is the same for any value.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+
+    /// Skip the first N input documents: they are read but neither processed
+    /// nor written (for resuming an interrupted batch run).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    skip_docs: usize,
 
     /// Documents larger than this many bytes become `too_large` error records.
     #[arg(long, value_name = "BYTES", default_value_t = reader::DEFAULT_MAX_DOC_BYTES)]
@@ -123,8 +134,8 @@ fn run(args: &Args) -> anyhow::Result<u8> {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     tracing::info!(n_inputs, threads, "starting");
-    let docs = reader::Reader::new(inputs, args.max_doc_bytes);
-    let stages = pipeline::default_stages();
+    let docs = reader::Reader::new(inputs, args.max_doc_bytes).skip(args.skip_docs);
+    let stages = pipeline::stages_up_to(args.stages);
     // Every output is checked and opened before any document is processed.
     let mut sink = open_outputs(&specs)?;
     if specs.iter().any(|s| s.path.is_some()) {
@@ -144,8 +155,9 @@ fn run(args: &Args) -> anyhow::Result<u8> {
         Err(err) => return Err(err.into()),
     };
     if !args.quiet {
+        let peak = peak_rss_mb().map_or(String::new(), |mb| format!(", peak RSS {mb:.1} MB"));
         eprintln!(
-            "{} documents, {} errors, {:.1} MB in {:.2} s ({:.1} MB/s)",
+            "{} documents, {} errors, {:.1} MB of text in {:.2} s ({:.1} MB/s{peak})",
             summary.n_docs,
             summary.n_errors,
             summary.n_bytes as f64 / 1e6,
@@ -191,6 +203,25 @@ fn remove_unfinished_outputs_on_signal() -> anyhow::Result<()> {
         })
         .context("cannot start the signal thread")?;
     Ok(())
+}
+
+fn parse_stages(value: &str) -> Result<pipeline::StageSet, String> {
+    use pipeline::StageSet;
+    match value {
+        "all" | "quotes" => Ok(StageSet::All),
+        "tag" => Ok(StageSet::Tag),
+        "segment" => Ok(StageSet::Segment),
+        "none" => Ok(StageSet::None),
+        _ => Err("expected one of: all, tag, segment, none".into()),
+    }
+}
+
+/// Peak resident memory of this process so far, where the OS tells it.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 /// A progress line on stderr, only when it is a terminal.

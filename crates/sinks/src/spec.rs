@@ -113,13 +113,14 @@ pub struct PlanError(pub String);
 ///
 /// * `paths`: the outputs, `-` for stdout; none means JSONL (or the one
 ///   `--format`) to stdout.
-/// * `formats`: none (each output's extension decides; stdout is JSONL),
-///   one (applies to every output), or one per output (paired in order).
+/// * `formats`: none (each output's extension decides; stdout and a path
+///   without extension are JSONL), one (applies to every output), or one per
+///   output (paired in order).
 /// * `tables`: likewise for the CSV outputs only: none (quotes), one (every
 ///   CSV output), or one per CSV output in order.
 ///
 /// Refuses an output named twice, stdout twice, SQLite on stdout, and an
-/// extension it does not know without `--format`.
+/// extension it does not know (`.txt`) without `--format`.
 ///
 /// ```
 /// use std::path::PathBuf;
@@ -155,7 +156,8 @@ pub fn plan_outputs(
     for (i, path) in paths.iter().enumerate() {
         let is_stdout = path.as_os_str() == "-";
         let format = match formats {
-            [] if is_stdout => Format::Jsonl,
+            // No extension (`out`, `/dev/null`): the contract's format.
+            [] if is_stdout || path.extension().is_none() => Format::Jsonl,
             [] => Format::from_extension(path).ok_or_else(|| {
                 PlanError(format!(
                     "cannot tell the format of {} from its extension; name it .jsonl, .json, \
@@ -283,6 +285,11 @@ mod tests {
         let formats: Vec<Format> = specs.iter().map(|s| s.format).collect();
         use Format::*;
         assert_eq!(formats, [Jsonl, Json, Csv, Html, Sqlite, Jsonl]);
+        let specs = plan(&["/dev/null", "out"], &[], &[]).unwrap();
+        assert!(
+            specs.iter().all(|s| s.format == Jsonl),
+            "no extension: JSONL"
+        );
         let specs = plan(&["a.out", "b.txt"], &[Json], &[]).unwrap();
         assert!(specs.iter().all(|s| s.format == Json));
         let specs = plan(&["a.out", "b.txt"], &[Html, Csv], &[]).unwrap();
