@@ -80,6 +80,12 @@ CREATE TABLE IF NOT EXISTS quotes (
     PRIMARY KEY (doc_id, idx),
     FOREIGN KEY (doc_id, cluster_idx) REFERENCES clusters(doc_id, idx) ON DELETE CASCADE
 ) WITHOUT ROWID;
+";
+
+/// Secondary indexes. A new database gets them after its last row (one
+/// sort per index instead of a B-tree update per row: the build is several
+/// times faster); an existing one has them already.
+pub const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS entities_by_text ON entities(text, label);
 CREATE INDEX IF NOT EXISTS entities_by_cluster ON entities(doc_id, cluster_idx);
 CREATE INDEX IF NOT EXISTS entities_by_sentence ON entities(doc_id, sentence_idx);
@@ -87,6 +93,9 @@ CREATE INDEX IF NOT EXISTS clusters_by_name ON clusters(name, label);
 CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker_name);
 CREATE INDEX IF NOT EXISTS quotes_by_cluster ON quotes(doc_id, cluster_idx);
 ";
+
+/// SQLite's page cache for the writer, in KiB (negative: a size, not pages).
+const CACHE_SIZE: i32 = -32 * 1024;
 
 /// Documents per transaction.
 pub const BATCH_DOCS: usize = 500;
@@ -159,23 +168,36 @@ impl SqliteSink {
                 let conn = Connection::open(temp.path()).map_err(sqlite_error(&target))?;
                 // Atomicity comes from the rename, durability from the sync
                 // before it: the journal and per-commit syncs buy nothing.
-                conn.execute_batch("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;")
-                    .map_err(sqlite_error(&target))?;
+                // The keys are declared for readers but not checked while
+                // writing (that doubles the cost of an insert): this sink
+                // writes only indices it has checked.
+                conn.execute_batch(&format!(
+                    "PRAGMA journal_mode = MEMORY;
+                     PRAGMA synchronous = OFF;
+                     PRAGMA foreign_keys = OFF;
+                     PRAGMA cache_size = {CACHE_SIZE};
+                     PRAGMA application_id = {APPLICATION_ID};
+                     PRAGMA user_version = {SCHEMA_VERSION};
+                     {SCHEMA}"
+                ))
+                .map_err(sqlite_error(&target))?;
                 (conn, Some(temp))
             }
             PathState::Existing => {
                 let conn = Connection::open(path).map_err(sqlite_error(&target))?;
                 check_ours(&conn, &target)?;
+                conn.execute_batch(&format!(
+                    "PRAGMA foreign_keys = ON;
+                     PRAGMA cache_size = {CACHE_SIZE};
+                     PRAGMA application_id = {APPLICATION_ID};
+                     PRAGMA user_version = {SCHEMA_VERSION};
+                     {SCHEMA}
+                     {INDEXES}"
+                ))
+                .map_err(sqlite_error(&target))?;
                 (conn, None)
             }
         };
-        conn.execute_batch(&format!(
-            "PRAGMA foreign_keys = ON;
-             PRAGMA application_id = {APPLICATION_ID};
-             PRAGMA user_version = {SCHEMA_VERSION};
-             {SCHEMA}"
-        ))
-        .map_err(sqlite_error(&target))?;
         Ok(SqliteSink {
             conn: Some(conn),
             temp,
@@ -237,6 +259,11 @@ impl SqliteSink {
 
     fn close(&mut self) -> Result<(), SinkError> {
         self.commit().map_err(sqlite_error(&self.target))?;
+        if self.temp.is_some() {
+            self.conn()
+                .execute_batch(INDEXES)
+                .map_err(sqlite_error(&self.target))?;
+        }
         if let Some(conn) = self.conn.take() {
             conn.close()
                 .map_err(|(_, source)| sqlite_error(&self.target)(source))?;
