@@ -233,6 +233,122 @@ fn rendered_report_highlights_entities_and_quotes_and_runs_no_injected_code() {
     screenshot(browser, &report, &dir.join("report.png"));
 }
 
+/// A page that loads the report in a frame, points at and clicks its
+/// quotes and chips with real DOM events, and writes what was highlighted
+/// after each step into `#results` as JSON.
+const INTERACTION_HARNESS: &str = r##"<!DOCTYPE html>
+<html><body><pre id="results"></pre>
+<iframe id="report" src="report.html" style="width:1200px;height:800px"></iframe>
+<script>
+document.getElementById("report").addEventListener("load", function () {
+  var d = this.contentDocument;
+  var out = [];
+  function state(step) {
+    out.push({
+      step: step,
+      active: Array.prototype.map.call(d.querySelectorAll(".quote.active"),
+        function (e) { return e.getAttribute("data-quote"); }),
+      hl: Array.prototype.map.call(d.querySelectorAll(".hl"), function (e) { return e.textContent; }),
+      info: d.querySelector("#d-0 .quote-info").textContent
+    });
+  }
+  function mouse(type, el, related) {
+    el.dispatchEvent(new MouseEvent(type, { bubbles: true, relatedTarget: related || null }));
+  }
+  var lavrov = d.getElementById("q-0-2");
+  var first = d.getElementById("q-0-0");
+  mouse("mouseover", lavrov); state("hover");
+  mouse("mouseout", lavrov, d.body); state("leave");
+  lavrov.click(); state("click");
+  mouse("mouseover", first); state("hover another");
+  mouse("mouseout", first, d.body); state("leave another");
+  lavrov.click(); mouse("mouseout", lavrov, d.body); state("unpin");
+  d.querySelector('#d-0 .chip[data-cluster="0"]').click(); state("chip");
+  document.getElementById("results").textContent = JSON.stringify(out);
+});
+</script></body></html>
+"##;
+
+#[test]
+fn pointing_at_and_clicking_quotes_highlights_their_speakers() {
+    let Some(browser) = chromium("pointing_at_and_clicking_quotes_highlights_their_speakers")
+    else {
+        return;
+    };
+    let dir = out_dir("interaction");
+    write_report(&sample::outcomes(), &dir.join("report.html"));
+    let harness = dir.join("harness.html");
+    std::fs::write(&harness, INTERACTION_HARNESS).unwrap();
+    // The harness reads the framed report's DOM: both are local files.
+    let dom = browse(
+        browser,
+        &[
+            "--allow-file-access-from-files".to_string(),
+            "--dump-dom".to_string(),
+        ],
+        &format!("file://{}", harness.display()),
+    );
+    let start = dom.find("<pre id=\"results\">").expect("results") + "<pre id=\"results\">".len();
+    let json = dom[start..start + dom[start..].find("</pre>").unwrap()]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let steps: Vec<serde_json::Value> = serde_json::from_str(&json).expect("the harness ran");
+    let step = |name: &str| -> (Vec<String>, Vec<String>, String) {
+        let s = steps.iter().find(|s| s["step"] == name).unwrap();
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect()
+        };
+        (
+            strings(&s["active"]),
+            strings(&s["hl"]),
+            s["info"].as_str().unwrap().to_string(),
+        )
+    };
+    let lavrov_hl = ["Sergey Lavrov", "Sergey Lavrov", "said"]
+        .map(String::from)
+        .to_vec();
+    let prompt = "Point at or click a quote to see who said it.";
+
+    let (active, hl, info) = step("hover");
+    assert_eq!(active, ["2"]);
+    assert_eq!(
+        hl, lavrov_hl,
+        "the speaker mention (an entity too) and the cue"
+    );
+    assert_eq!(
+        info,
+        "Quote 3 (mixed), speaker: Sergey Lavrov — 1 mention highlighted"
+    );
+    assert_eq!(step("leave"), (vec![], vec![], prompt.to_string()));
+    assert_eq!(step("click").0, ["2"]);
+    let (active, hl, info) = step("hover another");
+    assert_eq!(active, ["0"]);
+    assert_eq!(
+        hl,
+        ["Jens Stoltenberg", "Stoltenberg", "Stoltenberg", "said"]
+    );
+    assert!(
+        info.contains("speaker: Jens Stoltenberg — 2 mentions"),
+        "{info}"
+    );
+    let (active, hl, _) = step("leave another");
+    assert_eq!(
+        (active, hl),
+        (vec!["2".to_string()], lavrov_hl),
+        "back to the pinned quote"
+    );
+    assert_eq!(step("unpin"), (vec![], vec![], prompt.to_string()));
+    let (active, hl, info) = step("chip");
+    assert!(active.is_empty());
+    assert_eq!(hl, ["Jens Stoltenberg", "Stoltenberg"]);
+    assert_eq!(info, "Jens Stoltenberg (PERSON): 2 mentions highlighted");
+}
+
 #[test]
 fn a_2000_article_report_opens_on_its_last_page() {
     let Some(browser) = chromium("a_2000_article_report_opens") else {

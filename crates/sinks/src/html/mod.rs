@@ -28,7 +28,10 @@
 //!   `span.speaker[data-speaker-of~=k]` and `span.cue[data-cue-of~=k]`;
 //! * when a quote is selected (hover, click or a `#q-n-k` link): its parts
 //!   get class `active`, its speaker, cue and the cluster's entity mentions
-//!   class `hl`, and the article's `.quote-info` names the speaker;
+//!   class `hl`, and the article's `.quote-info` names the speaker; a click
+//!   pins the selection (hovering elsewhere comes back to it), a second click
+//!   unpins; clicking an entity or a `span.chip[data-cluster][data-name]`
+//!   highlights that cluster's mentions;
 //! * `section.page#page-p[data-page=p]` (from 1), hidden unless shown;
 //!   for `p > 1` its articles sit in `script.page-src[data-page=p]` until
 //!   then (`main#articles[data-page-docs]` gives the page size);
@@ -351,9 +354,11 @@ impl<W: Target> HtmlSink<W> {
         for (i, c) in clusters.iter().take(15) {
             let _ = write!(
                 html,
-                "<span class=\"chip\" data-label=\"{}\" data-cluster=\"{i}\">",
+                "<span class=\"chip\" data-label=\"{}\" data-cluster=\"{i}\" data-name=\"",
                 c.label
             );
+            push_escaped(html, &c.name);
+            html.push_str("\">");
             push_escaped(html, &c.name);
             let _ = write!(html, " <b>{}</b></span> ", c.mentions.len());
         }

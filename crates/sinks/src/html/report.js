@@ -30,9 +30,20 @@
     if (doc && !doc.open) { doc.open = true; }
   }
 
+  var PROMPT = "Point at or click a quote to see who said it.";
+
   function clearMarks() {
     document.querySelectorAll(".quote.active").forEach(function (e) { e.classList.remove("active"); });
     document.querySelectorAll(".hl").forEach(function (e) { e.classList.remove("hl"); });
+  }
+
+  function say(doc, text) {
+    var info = doc && doc.querySelector(".quote-info");
+    if (info) { info.textContent = text; }
+  }
+
+  function mentionsText(n) {
+    return n + " mention" + (n === 1 ? "" : "s") + " highlighted";
   }
 
   function highlightCluster(doc, cluster) {
@@ -44,9 +55,12 @@
     return n;
   }
 
-  /* Selects a quote: its parts, speaker, cue and the speaker's mentions. */
-  function select(quote) {
+  /* Selects a quote: its parts, speaker, cue and the speaker's mentions.
+     `last`: the quote the pointer just left, whose article gets the prompt back. */
+  function select(quote, last) {
     clearMarks();
+    var lastDoc = last ? last.closest("details.doc") : null;
+    if (lastDoc && (!quote || quote.closest("details.doc") !== lastDoc)) { say(lastDoc, PROMPT); }
     if (!quote) { return; }
     var doc = quote.closest("details.doc");
     var k = quote.getAttribute("data-quote");
@@ -55,13 +69,10 @@
       .forEach(function (e) { e.classList.add("hl"); });
     var cluster = quote.getAttribute("data-cluster");
     var mentions = cluster === null ? 0 : highlightCluster(doc, cluster);
-    var info = doc.querySelector(".quote-info");
-    if (info) {
-      var text = "Quote " + (Number(k) + 1) + " (" + quote.getAttribute("data-kind") + "), speaker: " +
-        quote.getAttribute("data-speaker");
-      if (mentions > 0) { text += " \u2014 " + mentions + " mention" + (mentions > 1 ? "s" : "") + " highlighted"; }
-      info.textContent = text;
-    }
+    var text = "Quote " + (Number(k) + 1) + " (" + quote.getAttribute("data-kind") + "), speaker: " +
+      quote.getAttribute("data-speaker");
+    if (mentions > 0) { text += " \u2014 " + mentionsText(mentions); }
+    say(doc, text);
   }
 
   function quoteOf(node) {
@@ -76,7 +87,7 @@
     var from = quoteOf(event.target);
     var to = quoteOf(event.relatedTarget);
     if (from && (!to || to.getAttribute("data-quote") !== from.getAttribute("data-quote"))) {
-      select(pinned);
+      select(pinned, from);
     }
   });
   document.addEventListener("click", function (event) {
@@ -92,7 +103,10 @@
     if (chip) {
       pinned = null;
       clearMarks();
-      highlightCluster(chip.closest("details.doc"), chip.getAttribute("data-cluster"));
+      var doc = chip.closest("details.doc");
+      var n = highlightCluster(doc, chip.getAttribute("data-cluster"));
+      var name = chip.classList.contains("chip") ? chip.getAttribute("data-name") : chip.textContent;
+      say(doc, name + " (" + chip.getAttribute("data-label") + "): " + mentionsText(n));
     }
   });
 
