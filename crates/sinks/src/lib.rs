@@ -3,7 +3,7 @@
 //! Every format implements [`Sink`]. The pipeline hands each sink one
 //! [`Outcome`] per input document, in input order, calls [`Sink::flush`]
 //! when it is idle and [`Sink::finish`] after the last document.
-//! [`record`] gives the JSON contract's view of one outcome, shared by the
+//! [`record()`] gives the JSON contract's view of one outcome, shared by the
 //! formats that speak JSON.
 //!
 //! | format | sink | an error record becomes |

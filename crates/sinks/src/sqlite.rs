@@ -82,9 +82,9 @@ CREATE TABLE IF NOT EXISTS quotes (
 ) WITHOUT ROWID;
 ";
 
-/// Secondary indexes. A new database gets them after its last row (one
-/// sort per index instead of a B-tree update per row: the build is several
-/// times faster); an existing one has them already.
+/// Secondary indexes. A new database gets them after its last row: one
+/// sort per index instead of a B-tree update per row (in the `sinks` bench
+/// this and unchecked keys make a new database 2.2 times faster to write).
 pub const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS entities_by_text ON entities(text, label);
 CREATE INDEX IF NOT EXISTS entities_by_cluster ON entities(doc_id, cluster_idx);
