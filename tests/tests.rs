@@ -5,5 +5,6 @@ mod util;
 
 mod bad_input;
 mod cli;
+mod segment;
 mod sinks;
 mod streaming;

@@ -7,6 +7,7 @@
 
 mod batch;
 mod bench;
+mod eval_segment;
 mod spark;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,9 @@ tasks:
   bench [--stages all|tag|segment|none] [--corpus DIR] [--compare spacy]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
+  eval segment [--set S,...|all] [--data DIR] [--binary PATH]
+                  sentence (golden rules, UD EWT/GUM) and token scores of the release
+                  binary, as ../shared/tools/eval_segment.py computes them
   spark-check [--input FILE.jsonl]
                   run examples/spark/pipe_corpus.py in Spark local mode (needs pyspark;
                   PYTHON=path/to/python) and check it equals a single-process run
@@ -37,6 +41,9 @@ fn main() -> Result<()> {
         Some("ci") => ci(&rest),
         Some("bench") => bench::bench(&rest),
         Some("batch") => batch::batch(&rest),
+        Some("eval") if rest.first().is_some_and(|s| s == "segment") => {
+            eval_segment::eval_segment(&rest[1..])
+        }
         Some("spark-check") => spark::spark_check(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");

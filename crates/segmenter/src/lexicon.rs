@@ -1,0 +1,667 @@
+//! Word lists: abbreviations, words that start sentences, reporting verbs,
+//! and the names that may follow a time of day. Each list states a general
+//! fact of English; none is tuned to a test case.
+//!
+//! Lists are sorted arrays of lower-case ASCII searched by binary search, so a
+//! lookup costs a few comparisons and no allocation.
+
+/// How an abbreviation behaves before a possible sentence boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Abbrev {
+    /// Stands before what it qualifies, like a title or an abbreviated first
+    /// name before a name (`Mr.`, `Dr.`, `Gov.`, `Wm.`) or `P.S.` before a
+    /// postscript: never ends a sentence.
+    Title,
+    /// Introduces a number (`No. 5`, `p. 55`, `Vol. 2`); before anything else
+    /// an ordinary abbreviation.
+    Number,
+    /// Introduces a number but is also an ordinary word (`no`, `art`): before
+    /// anything but a number it is that word.
+    NumberOrWord,
+    /// A time of day (`a.m.`, `p.m.`): often ends a sentence.
+    Time,
+    /// Ends a list (`etc.`): ends the sentence before any capitalised word.
+    ListEnd,
+    /// Only inside sentences (`e.g.`, `i.e.`, `vs.`).
+    Inner,
+    /// Everything else (`Inc.`, `Jan.`, `Calif.`, `U.S.`): ends the sentence
+    /// only before a word that typically starts one (`The`, `He`, `But`).
+    Plain,
+}
+
+/// Whether an entry applies only to capitalised spellings: `Mass.` is a
+/// state, `mass.` is a noun with a full stop after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Any,
+    Capitalized,
+}
+
+use Abbrev::*;
+use Case::*;
+
+/// Abbreviations, without their final period, lower-cased. Sorted.
+const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
+    ("a.k.a", Inner, Any),
+    ("a.m", Time, Any),
+    ("acct", Plain, Any),
+    ("adj", Plain, Any),
+    ("adm", Title, Any),
+    ("admin", Plain, Any),
+    ("adv", Plain, Any),
+    ("al", Plain, Any),
+    ("ala", Plain, Capitalized),
+    ("alex", Title, Any),
+    ("amb", Title, Any),
+    ("approx", Plain, Any),
+    ("appt", Plain, Any),
+    ("apr", Plain, Any),
+    ("apt", Plain, Any),
+    ("ariz", Plain, Capitalized),
+    ("ark", Plain, Capitalized),
+    ("art", NumberOrWord, Any),
+    ("assn", Plain, Any),
+    ("assoc", Plain, Any),
+    ("asst", Plain, Any),
+    ("atty", Title, Any),
+    ("attys", Title, Any),
+    ("aug", Plain, Any),
+    ("ave", Plain, Any),
+    ("avg", Plain, Any),
+    ("benj", Title, Any),
+    ("bldg", Plain, Any),
+    ("blvd", Plain, Any),
+    ("brig", Title, Any),
+    ("bros", Plain, Any),
+    ("c.f", Inner, Any),
+    ("ca", Plain, Any),
+    ("calif", Plain, Capitalized),
+    ("capt", Title, Any),
+    ("cf", Inner, Any),
+    ("ch", Number, Any),
+    ("chap", Number, Any),
+    ("chas", Title, Any),
+    ("cmdr", Title, Any),
+    ("co", Plain, Any),
+    ("col", Title, Capitalized),
+    ("colo", Plain, Capitalized),
+    ("comdr", Title, Any),
+    ("conn", Plain, Capitalized),
+    ("corp", Plain, Any),
+    ("cos", Plain, Capitalized),
+    ("cpl", Title, Any),
+    ("cpt", Title, Any),
+    ("dec", Plain, Any),
+    ("del", Plain, Capitalized),
+    ("dept", Plain, Any),
+    ("det", Title, Capitalized),
+    ("dist", Plain, Any),
+    ("div", Plain, Any),
+    ("dr", Title, Any),
+    ("drs", Title, Any),
+    ("e.g", Inner, Any),
+    ("ed", Plain, Any),
+    ("eds", Plain, Any),
+    ("edw", Title, Any),
+    ("eg", Inner, Any),
+    ("ens", Title, Capitalized),
+    ("esp", Plain, Any),
+    ("esq", Plain, Any),
+    ("est", Plain, Any),
+    ("etc", ListEnd, Any),
+    ("exec", Plain, Any),
+    ("ext", Number, Any),
+    ("feb", Plain, Any),
+    ("fig", Number, Any),
+    ("figs", Number, Any),
+    ("fla", Plain, Capitalized),
+    ("fr", Title, Capitalized),
+    ("fri", Plain, Capitalized),
+    ("ft", Plain, Any),
+    ("ga", Plain, Capitalized),
+    ("gen", Title, Capitalized),
+    ("geo", Title, Capitalized),
+    ("gov", Title, Capitalized),
+    ("govt", Plain, Any),
+    ("hon", Title, Capitalized),
+    ("hosp", Plain, Any),
+    ("hr", Plain, Any),
+    ("hrs", Plain, Any),
+    ("hwy", Plain, Any),
+    ("i.e", Inner, Any),
+    ("ibid", Plain, Any),
+    ("ie", Inner, Any),
+    ("ill", Plain, Capitalized),
+    ("inc", Plain, Any),
+    ("incl", Plain, Any),
+    ("ind", Plain, Capitalized),
+    ("insp", Title, Any),
+    ("intl", Plain, Any),
+    ("jan", Plain, Any),
+    ("jas", Title, Any),
+    ("jos", Title, Any),
+    ("jr", Plain, Any),
+    ("jul", Plain, Any),
+    ("jun", Plain, Any),
+    ("kan", Plain, Capitalized),
+    ("kans", Plain, Capitalized),
+    ("ky", Plain, Capitalized),
+    ("la", Plain, Capitalized),
+    ("lb", Plain, Any),
+    ("lbs", Plain, Any),
+    ("lieut", Title, Any),
+    ("lt", Title, Any),
+    ("ltd", Plain, Any),
+    ("maj", Title, Any),
+    ("mar", Plain, Capitalized),
+    ("mass", Plain, Capitalized),
+    ("max", Plain, Any),
+    ("md", Plain, Capitalized),
+    ("messrs", Title, Any),
+    ("mfg", Plain, Any),
+    ("mgr", Plain, Any),
+    ("mich", Plain, Capitalized),
+    ("min", Plain, Any),
+    ("minn", Plain, Capitalized),
+    ("misc", Plain, Any),
+    ("miss", Plain, Capitalized),
+    ("mlle", Title, Any),
+    ("mme", Title, Any),
+    ("mmes", Title, Any),
+    ("mo", Plain, Capitalized),
+    ("mon", Plain, Capitalized),
+    ("mont", Plain, Capitalized),
+    ("mr", Title, Any),
+    ("mrs", Title, Any),
+    ("ms", Title, Any),
+    ("msgr", Title, Any),
+    ("mt", Plain, Any),
+    ("mtn", Plain, Any),
+    ("n.b", Inner, Any),
+    ("natl", Plain, Any),
+    ("neb", Plain, Capitalized),
+    ("nebr", Plain, Capitalized),
+    ("nev", Plain, Capitalized),
+    ("no", NumberOrWord, Any),
+    ("nos", Number, Any),
+    ("nov", Plain, Any),
+    ("nr", Number, Any),
+    ("oct", Plain, Any),
+    ("okla", Plain, Capitalized),
+    ("op", Number, Any),
+    ("ore", Plain, Capitalized),
+    ("oz", Plain, Any),
+    ("p", Number, Any),
+    ("p.m", Time, Any),
+    ("p.p.s", Title, Any),
+    ("p.s", Title, Any),
+    ("pa", Plain, Capitalized),
+    ("para", Number, Any),
+    ("penn", Plain, Capitalized),
+    ("pfc", Title, Any),
+    ("ph.d", Plain, Any),
+    ("pl", Plain, Any),
+    ("plc", Plain, Any),
+    ("pp", Number, Any),
+    ("pres", Title, Capitalized),
+    ("prof", Title, Any),
+    ("profs", Title, Any),
+    ("ps", Title, Capitalized),
+    ("pt", Number, Any),
+    ("pvt", Title, Any),
+    ("rd", Plain, Any),
+    ("ref", Plain, Any),
+    ("rep", Title, Capitalized),
+    ("reps", Title, Capitalized),
+    ("rev", Title, Capitalized),
+    ("robt", Title, Any),
+    ("rte", Plain, Any),
+    ("sat", Plain, Capitalized),
+    ("sec", Number, Any),
+    ("sect", Number, Any),
+    ("sen", Title, Capitalized),
+    ("sens", Title, Capitalized),
+    ("sep", Plain, Any),
+    ("sept", Plain, Any),
+    ("sgt", Title, Any),
+    ("sq", Plain, Any),
+    ("sr", Plain, Any),
+    ("st", Plain, Any),
+    ("ste", Plain, Any),
+    ("sts", Plain, Any),
+    ("sun", Plain, Capitalized),
+    ("supt", Title, Any),
+    ("tel", Number, Any),
+    ("tenn", Plain, Capitalized),
+    ("tex", Plain, Capitalized),
+    ("thos", Title, Any),
+    ("thu", Plain, Capitalized),
+    ("thur", Plain, Capitalized),
+    ("thurs", Plain, Capitalized),
+    ("tue", Plain, Capitalized),
+    ("tues", Plain, Capitalized),
+    ("univ", Plain, Any),
+    ("va", Plain, Capitalized),
+    ("viz", Inner, Any),
+    ("vol", Number, Any),
+    ("vols", Number, Any),
+    ("vs", Inner, Any),
+    ("vt", Plain, Capitalized),
+    ("wash", Plain, Capitalized),
+    ("wed", Plain, Capitalized),
+    ("wis", Plain, Capitalized),
+    ("wisc", Plain, Capitalized),
+    ("wk", Plain, Any),
+    ("wm", Title, Any),
+    ("wyo", Plain, Capitalized),
+    ("yr", Plain, Any),
+    ("yrs", Plain, Any),
+];
+
+/// Words that typically open a sentence and rarely continue a name or an
+/// abbreviation: pronouns, determiners, conjunctions, prepositions,
+/// auxiliaries, wh-words and sentence adverbs. Lower-cased, sorted.
+const STARTERS: &[&str] = &[
+    "a",
+    "after",
+    "again",
+    "all",
+    "also",
+    "although",
+    "among",
+    "an",
+    "and",
+    "another",
+    "any",
+    "are",
+    "as",
+    "at",
+    "because",
+    "before",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "despite",
+    "did",
+    "do",
+    "does",
+    "during",
+    "each",
+    "earlier",
+    "even",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "here",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "instead",
+    "is",
+    "it",
+    "its",
+    "last",
+    "later",
+    "let",
+    "many",
+    "meanwhile",
+    "more",
+    "moreover",
+    "most",
+    "much",
+    "my",
+    "no",
+    "not",
+    "now",
+    "of",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "over",
+    "please",
+    "several",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "still",
+    "such",
+    "than",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "thus",
+    "to",
+    "today",
+    "under",
+    "unlike",
+    "until",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "why",
+    "will",
+    "with",
+    "without",
+    "would",
+    "yes",
+    "yesterday",
+    "yet",
+    "you",
+    "your",
+];
+
+/// Verbs that report speech, as in `"Why?" Smith asked.` Lower-cased, sorted.
+const REPORTING_VERBS: &[&str] = &[
+    "added",
+    "adds",
+    "answered",
+    "argued",
+    "asked",
+    "asks",
+    "continued",
+    "cried",
+    "declared",
+    "demanded",
+    "exclaimed",
+    "explained",
+    "insisted",
+    "joked",
+    "noted",
+    "recalled",
+    "replied",
+    "responded",
+    "said",
+    "says",
+    "screamed",
+    "shouted",
+    "snapped",
+    "stated",
+    "tells",
+    "told",
+    "warned",
+    "whispered",
+    "wondered",
+    "writes",
+    "wrote",
+    "yelled",
+];
+
+/// Names that follow a time of day inside a sentence (`5 p.m. Tuesday`,
+/// `8 a.m. EST`): weekdays, months and time zones. Lower-cased, sorted.
+const AFTER_TIME: &[&str] = &[
+    "april",
+    "august",
+    "bst",
+    "cdt",
+    "cest",
+    "cet",
+    "cst",
+    "december",
+    "edt",
+    "eest",
+    "eet",
+    "est",
+    "et",
+    "february",
+    "friday",
+    "gmt",
+    "ist",
+    "january",
+    "jst",
+    "july",
+    "june",
+    "local",
+    "march",
+    "may",
+    "mdt",
+    "monday",
+    "mst",
+    "november",
+    "october",
+    "pdt",
+    "pst",
+    "pt",
+    "saturday",
+    "september",
+    "sunday",
+    "thursday",
+    "tuesday",
+    "utc",
+    "wednesday",
+];
+
+/// Prepositions that open a fronted time phrase (`At 5 a.m. Mr. Smith left.`),
+/// which is no sentence on its own. Lower-cased, sorted.
+const TIME_PREPOSITIONS: &[&str] = &[
+    "about", "after", "around", "at", "before", "by", "from", "until",
+];
+
+/// Top-level domains seen after a capitalised name (`Newsfeed.Com`): the
+/// period joins a domain, it does not end a sentence. Lower-cased, sorted.
+const DOMAINS: &[&str] = &[
+    "au", "biz", "ca", "co", "com", "de", "edu", "fr", "gov", "info", "io", "mil", "net", "org",
+    "uk", "us",
+];
+
+/// A word (at most 16 ASCII bytes) packed big-endian into an integer, so that
+/// integer order is the words' lexicographic order and a lookup is a binary
+/// search over integers. Upper case is folded to lower case.
+#[inline]
+const fn key(word: &[u8]) -> u128 {
+    let mut k = 0u128;
+    let mut i = 0;
+    while i < word.len() && i < 16 {
+        k = (k << 8) | word[i].to_ascii_lowercase() as u128;
+        i += 1;
+    }
+    match i {
+        0 => 0,
+        16 => k,
+        _ => k << (8 * (16 - i)),
+    }
+}
+
+/// The key of `word`, if it can be in a list (ASCII, at most 16 bytes).
+#[inline]
+fn query(word: &str) -> Option<u128> {
+    (word.len() <= 16 && word.is_ascii()).then(|| key(word.as_bytes()))
+}
+
+const fn keys<const N: usize>(list: &[&str]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = key(list[i].as_bytes());
+        i += 1;
+    }
+    out
+}
+
+const fn abbreviation_keys<const N: usize>(list: &[(&str, Abbrev, Case)]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = key(list[i].0.as_bytes());
+        i += 1;
+    }
+    out
+}
+
+static ABBREVIATION_KEYS: [u128; ABBREVIATIONS.len()] = abbreviation_keys(ABBREVIATIONS);
+static STARTER_KEYS: [u128; STARTERS.len()] = keys(STARTERS);
+static REPORTING_VERB_KEYS: [u128; REPORTING_VERBS.len()] = keys(REPORTING_VERBS);
+static AFTER_TIME_KEYS: [u128; AFTER_TIME.len()] = keys(AFTER_TIME);
+static TIME_PREPOSITION_KEYS: [u128; TIME_PREPOSITIONS.len()] = keys(TIME_PREPOSITIONS);
+static DOMAIN_KEYS: [u128; DOMAINS.len()] = keys(DOMAINS);
+
+#[inline]
+fn contains(keys: &[u128], word: &str) -> bool {
+    query(word).is_some_and(|k| keys.binary_search(&k).is_ok())
+}
+
+/// Whether `word` is made of one- or two-letter pieces joined by periods
+/// (`U.S`, `e.g`, `Ph.D`, `W.H.S`): an initialism, written without its final
+/// period.
+pub(crate) fn is_initialism(word: &str) -> bool {
+    let mut pieces = 0;
+    for piece in word.split('.') {
+        if piece.is_empty() || piece.len() > 2 || !piece.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return false;
+        }
+        pieces += 1;
+    }
+    pieces >= 2
+}
+
+/// How `word` (without its final period) behaves as an abbreviation, if it is
+/// one. Initialisms not in the list are [`Abbrev::Plain`]. A compound counts
+/// as its last part (`Japan-U.S.`, `ex-Gov.`).
+pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
+    let last_part = word.bytes().rposition(|b| b == b'-' || b == b'/');
+    let word = last_part.map_or(word, |at| &word[at + 1..]);
+    if word.is_empty() {
+        return None;
+    }
+    let bytes = word.as_bytes();
+    if bytes.len() == 3
+        && matches!(bytes[0], b'N' | b'n')
+        && matches!(&bytes[1..], [0xC2, 0xB0 | 0xBA])
+    {
+        return Some(Number); // the numero sign written as N° or Nº
+    }
+    let dotted = bytes.contains(&b'.');
+    if bytes.len() > 6 && !dotted {
+        return None; // longer than any entry
+    }
+    if let Some(k) = query(word) {
+        if let Ok(at) = ABBREVIATION_KEYS.binary_search(&k) {
+            let (_, kind, case) = ABBREVIATIONS[at];
+            let capitalized = word.as_bytes()[0].is_ascii_uppercase();
+            return (case == Any || capitalized).then_some(kind);
+        }
+    }
+    (dotted && is_initialism(word)).then_some(Plain)
+}
+
+/// Whether `word` (its first letter upper case) typically starts a sentence.
+pub(crate) fn is_starter(word: &str) -> bool {
+    contains(&STARTER_KEYS, word)
+}
+
+/// Whether `word` is a verb of saying in the past or present tense.
+pub(crate) fn is_reporting_verb(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_lowercase()) && contains(&REPORTING_VERB_KEYS, word)
+}
+
+/// Whether `word` names a day, month or time zone.
+pub(crate) fn follows_time(word: &str) -> bool {
+    contains(&AFTER_TIME_KEYS, word)
+}
+
+/// Whether `word` is a top-level domain name.
+pub(crate) fn is_domain(word: &str) -> bool {
+    contains(&DOMAIN_KEYS, word)
+}
+
+/// Whether `word` is a preposition that opens a time phrase.
+pub(crate) fn is_time_preposition(word: &str) -> bool {
+    contains(&TIME_PREPOSITION_KEYS, word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_sorted_lower_case_and_short() {
+        let names: Vec<&str> = ABBREVIATIONS.iter().map(|e| e.0).collect();
+        for list in [
+            &names[..],
+            STARTERS,
+            REPORTING_VERBS,
+            AFTER_TIME,
+            TIME_PREPOSITIONS,
+            DOMAINS,
+        ] {
+            for pair in list.windows(2) {
+                assert!(pair[0] < pair[1], "{pair:?} out of order");
+                assert!(
+                    key(pair[0].as_bytes()) < key(pair[1].as_bytes()),
+                    "{pair:?} keys out of order"
+                );
+            }
+            for word in list {
+                assert_eq!(word.to_ascii_lowercase(), *word);
+                assert!(word.len() <= 16, "{word}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_entry_is_longer_than_the_fast_path_allows() {
+        for (name, _, _) in ABBREVIATIONS {
+            assert!(name.len() <= 6 || name.contains('.'), "{name}");
+        }
+    }
+
+    #[test]
+    fn abbreviations_respect_case() {
+        assert_eq!(abbreviation("Mr"), Some(Title));
+        assert_eq!(abbreviation("mr"), Some(Title));
+        assert_eq!(abbreviation("Mass"), Some(Plain));
+        assert_eq!(abbreviation("mass"), None);
+        assert_eq!(abbreviation("U.S"), Some(Plain));
+        assert_eq!(abbreviation("p.m"), Some(Time));
+        assert_eq!(abbreviation("P.M"), Some(Time));
+        assert_eq!(abbreviation("e.g"), Some(Inner));
+        assert_eq!(abbreviation("N°"), Some(Number));
+        assert_eq!(abbreviation("world"), None);
+        assert_eq!(abbreviation(""), None);
+        assert_eq!(abbreviation("Japan-U.S"), Some(Plain));
+        assert_eq!(abbreviation("ex-Gov"), Some(Title));
+        assert_eq!(abbreviation("U.S-"), None);
+        assert_eq!(abbreviation("www.example"), None);
+    }
+
+    #[test]
+    fn initialisms() {
+        for yes in ["U.S", "U.S.A", "e.g", "Ph.D", "W.H.S", "a.m"] {
+            assert!(is_initialism(yes), "{yes}");
+        }
+        for no in ["US", "U.S.", "www.example", ".S", "U..S", "1.5", "Jane.Doe"] {
+            assert!(!is_initialism(no), "{no}");
+        }
+    }
+}
