@@ -158,6 +158,7 @@ fn large_runs_are_paged_and_collapsed() {
 fn an_empty_run_is_still_a_page() {
     let html = page(&[]);
     assert!(html.contains("No documents."));
+    assert!(html.contains("No quotes found."));
     assert!(html.contains("data-docs=\"0\""));
     assert!(html.trim_end().ends_with("</html>"));
 }

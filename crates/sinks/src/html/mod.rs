@@ -432,6 +432,10 @@ impl<W: Target> HtmlSink<W> {
         let mut ranked: Vec<(&String, &Speaker)> = self.speakers.iter().collect();
         ranked.sort_by(|a, b| b.1.quotes.cmp(&a.1.quotes).then_with(|| a.0.cmp(b.0)));
         out.push_str("<section id=\"speakers\">\n<h2>Most quoted speakers</h2>\n");
+        if self.n_quotes == 0 {
+            out.push_str("<p class=\"unattributed\">No quotes found.</p>\n</section>\n</header>\n");
+            return;
+        }
         if ranked.is_empty() {
             out.push_str("<p>No quote has a resolved speaker.</p>\n");
         } else {
