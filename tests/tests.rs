@@ -6,4 +6,6 @@ mod util;
 mod bad_input;
 mod cli;
 mod entities;
+mod segment;
+mod sinks;
 mod streaming;

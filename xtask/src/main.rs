@@ -8,6 +8,7 @@
 mod batch;
 mod bench;
 mod eval_ner;
+mod eval_segment;
 mod spark;
 mod train_ner;
 
@@ -30,6 +31,9 @@ tasks:
                   entity P/R/F1 of the release pipeline, as ../shared/tools/eval_ner.py computes it
   train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N] (--help for more)
                   train the entity tagger (writes crates/tagger/model/ner.bin)
+  eval segment [--set S,...|all] [--data DIR] [--binary PATH]
+                  sentence (golden rules, UD EWT/GUM) and token scores of the release
+                  binary, as ../shared/tools/eval_segment.py computes them
   spark-check [--input FILE.jsonl]
                   run examples/spark/pipe_corpus.py in Spark local mode (needs pyspark;
                   PYTHON=path/to/python) and check it equals a single-process run
@@ -43,6 +47,9 @@ fn main() -> Result<()> {
         Some("ci") => ci(&rest),
         Some("bench") => bench::bench(&rest),
         Some("batch") => batch::batch(&rest),
+        Some("eval") if rest.first().is_some_and(|s| s == "segment") => {
+            eval_segment::eval_segment(&rest[1..])
+        }
         Some("spark-check") => spark::spark_check(&rest),
         Some("eval") => eval_ner::eval(&rest),
         Some("train-ner") => train_ner::train_ner(&rest),

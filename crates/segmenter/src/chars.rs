@@ -36,6 +36,46 @@ pub(crate) fn peek(text: &str, i: usize, end: usize) -> Option<char> {
     (i < end).then(|| char_at(text, i).0)
 }
 
+/// Byte classes for the ASCII fast paths.
+pub(crate) mod class {
+    /// ASCII whitespace (as `char::is_whitespace` defines it).
+    pub(crate) const SPACE: u8 = 1;
+    /// ASCII letter.
+    pub(crate) const ALPHA: u8 = 2;
+    /// ASCII digit.
+    pub(crate) const DIGIT: u8 = 4;
+    /// `@` or `:`: a chunk holding one may be a URL or e-mail address.
+    pub(crate) const URLISH: u8 = 8;
+    /// A byte of a multi-byte char: decode to know more.
+    pub(crate) const NON_ASCII: u8 = 16;
+    /// Letter or digit.
+    pub(crate) const ALNUM: u8 = ALPHA | DIGIT;
+}
+
+/// The class of every byte.
+pub(crate) static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c >= 0x80 {
+            class::NON_ASCII
+        } else if c.is_ascii_alphabetic() {
+            class::ALPHA
+        } else if c.is_ascii_digit() {
+            class::DIGIT
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+            class::SPACE
+        } else if matches!(c, b'@' | b':') {
+            class::URLISH
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Whitespace as Rust (and Unicode's `White_Space`) defines it.
 #[inline]
 pub(crate) fn is_space(c: char) -> bool {
@@ -44,24 +84,33 @@ pub(crate) fn is_space(c: char) -> bool {
 
 /// The byte index of the first whitespace char at or after `i` (or `end`).
 #[inline]
-pub(crate) fn skip_non_space(text: &str, mut i: usize, end: usize) -> usize {
+pub(crate) fn skip_non_space(text: &str, i: usize, end: usize) -> usize {
+    scan_chunk(text, i, end).0
+}
+
+/// The end of the whitespace-free chunk at `i` (the first whitespace char at
+/// or after `i`, or `end`) and the union of the classes of its bytes.
+#[inline]
+pub(crate) fn scan_chunk(text: &str, mut i: usize, end: usize) -> (usize, u8) {
     let bytes = text.as_bytes();
+    let mut seen = 0;
     while i < end {
-        let b = bytes[i];
-        if b < 0x80 {
-            if (b as char).is_ascii_whitespace() || b == 0x0B {
-                return i;
-            }
-            i += 1;
-        } else {
+        let cls = CLASS[bytes[i] as usize];
+        if cls & class::SPACE != 0 {
+            break;
+        }
+        if cls & class::NON_ASCII != 0 {
             let (c, len) = char_at(text, i);
             if c.is_whitespace() {
-                return i;
+                break;
             }
             i += len;
+        } else {
+            i += 1;
         }
+        seen |= cls;
     }
-    end
+    (i, seen)
 }
 
 /// The byte index of the first non-whitespace char at or after `i` (or `end`).
@@ -69,18 +118,17 @@ pub(crate) fn skip_non_space(text: &str, mut i: usize, end: usize) -> usize {
 pub(crate) fn skip_space(text: &str, mut i: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
     while i < end {
-        let b = bytes[i];
-        if b < 0x80 {
-            if !((b as char).is_ascii_whitespace() || b == 0x0B) {
-                return i;
-            }
+        let cls = CLASS[bytes[i] as usize];
+        if cls & class::SPACE != 0 {
             i += 1;
-        } else {
+        } else if cls & class::NON_ASCII != 0 {
             let (c, len) = char_at(text, i);
             if !c.is_whitespace() {
                 return i;
             }
             i += len;
+        } else {
+            return i;
         }
     }
     end
@@ -208,6 +256,10 @@ pub(crate) fn is_apostrophe(c: char) -> bool {
 /// token before them.
 #[inline]
 pub(crate) fn is_extender(c: char) -> bool {
+    c >= '\u{0300}' && is_extender_slow(c)
+}
+
+fn is_extender_slow(c: char) -> bool {
     matches!(
         c,
         '\u{0300}'..='\u{036F}'
@@ -251,6 +303,53 @@ pub(crate) fn is_word_char(c: char) -> bool {
     } else {
         c.is_alphanumeric() || is_extender(c)
     }
+}
+
+/// The end of the run of word chars at `i` (before `end`).
+#[inline(always)]
+pub(crate) fn skip_word_chars(text: &str, mut i: usize, end: usize) -> usize {
+    let bytes = &text.as_bytes()[..end];
+    loop {
+        if i + 8 > end {
+            i += bytes[i..]
+                .iter()
+                .take_while(|&&b| CLASS[b as usize] & class::ALNUM != 0)
+                .count();
+            break;
+        }
+        let lanes = swar::not_alnum(swar::load(bytes, i));
+        if lanes != 0 {
+            i += lanes.trailing_zeros() as usize / 8;
+            break;
+        }
+        i += 8;
+    }
+    if i < end && bytes[i] >= 0x80 {
+        skip_word_chars_beyond_ascii(text, i, end)
+    } else {
+        i
+    }
+}
+
+/// [`skip_word_chars`] from a non-ASCII char on.
+#[inline(never)]
+fn skip_word_chars_beyond_ascii(text: &str, mut i: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    while i < end {
+        if bytes[i] < 0x80 {
+            if CLASS[bytes[i] as usize] & class::ALNUM == 0 {
+                break;
+            }
+            i += 1;
+        } else {
+            let (c, len) = char_at(text, i);
+            if !is_word_char(c) {
+                break;
+            }
+            i += len;
+        }
+    }
+    i
 }
 
 /// Whether `c` starts with an upper-case letter, as sentences do. Letters of
@@ -367,4 +466,97 @@ pub(crate) fn is_rule(chunk: &[u8]) -> bool {
     chunk.len() >= 3
         && chunk.iter().all(|b| b"*=_~#-".contains(b))
         && (chunk.len() >= 4 || chunk.iter().any(|&b| b != b'-'))
+}
+
+/// Eight-bytes-at-a-time tests (SWAR): each returns a word with the high
+/// bit of every byte lane that holds a byte of interest set.
+pub(crate) mod swar {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+
+    /// The eight bytes at `i` as a little-endian word (`i + 8 <= len`).
+    #[inline(always)]
+    pub(crate) fn load(bytes: &[u8], i: usize) -> u64 {
+        let mut lane = [0u8; 8];
+        lane.copy_from_slice(&bytes[i..i + 8]);
+        u64::from_le_bytes(lane)
+    }
+
+    /// Lanes holding an ASCII byte strictly between `m` and `n`
+    /// (`n <= 128`); exact per lane, since no lane carries into another.
+    #[inline(always)]
+    fn between(x: u64, m: u8, n: u8) -> u64 {
+        let low = x & (ONES * 127);
+        ((ONES * (127 + n as u64)).wrapping_sub(low) & !x & (low + ONES * (127 - m as u64))) & HIGH
+    }
+
+    /// Lanes holding anything but an ASCII letter, digit or space. Folding
+    /// case also folds NUL into a space and 0x10..=0x19 into digits: harmless,
+    /// since the scanners look for none of them.
+    #[inline(always)]
+    pub(crate) fn not_alnum_or_space(w: u64) -> u64 {
+        let x = w | (ONES * 0x20);
+        let boring = between(x, 0x60, 0x7B) | between(x, 0x2F, 0x3A) | between(x, 0x1F, 0x21);
+        !boring & HIGH
+    }
+
+    /// Lanes holding anything but an ASCII letter or digit (exact).
+    #[inline(always)]
+    pub(crate) fn not_alnum(w: u64) -> u64 {
+        let letters = between(w | (ONES * 0x20), 0x60, 0x7B);
+        !(letters | between(w, 0x2F, 0x3A)) & HIGH
+    }
+
+    /// Lanes holding a control char from TAB to CR, or a non-ASCII byte.
+    #[inline(always)]
+    pub(crate) fn control_or_non_ascii(w: u64) -> u64 {
+        between(w, 0x08, 0x0E) | (w & HIGH)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn lanes(f: fn(u64) -> u64, bytes: &[u8; 8]) -> Vec<usize> {
+            let m = f(u64::from_le_bytes(*bytes));
+            (0..8).filter(|k| m & (0x80 << (8 * k)) != 0).collect()
+        }
+
+        #[test]
+        fn lanes_are_exact() {
+            assert_eq!(lanes(not_alnum_or_space, b"ab Z09zy"), Vec::<usize>::new());
+            assert_eq!(lanes(not_alnum_or_space, b"a.b?c!@\xe2"), [1, 3, 5, 6, 7]);
+            assert_eq!(
+                lanes(not_alnum_or_space, b"[`{/:_~-"),
+                [0, 1, 2, 3, 4, 5, 6, 7]
+            );
+            assert_eq!(lanes(control_or_non_ascii, b"ab\ncd\r\t\xc2"), [2, 5, 6, 7]);
+            assert_eq!(
+                lanes(control_or_non_ascii, b"\x08\x0e x\x00\x7f\x0b\x0c"),
+                [6, 7]
+            );
+            // Every byte value, in every lane.
+            for b in 0..=255u8 {
+                let plain =
+                    b.is_ascii_alphanumeric() || b == b' ' || b == 0 || (0x10..=0x19).contains(&b);
+                let control = (0x09..=0x0D).contains(&b) || b >= 0x80;
+                let alnum = b.is_ascii_alphanumeric();
+                for k in 0..8 {
+                    let mut word = *b"aaaaaaaa";
+                    word[k] = b;
+                    assert_eq!(
+                        lanes(not_alnum_or_space, &word) == [k],
+                        !plain,
+                        "{b:#x} in lane {k}"
+                    );
+                    assert_eq!(
+                        lanes(control_or_non_ascii, &word) == [k],
+                        control,
+                        "{b:#x} in lane {k}"
+                    );
+                    assert_eq!(lanes(not_alnum, &word) == [k], !alnum, "{b:#x} in lane {k}");
+                }
+            }
+        }
+    }
 }

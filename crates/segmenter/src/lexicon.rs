@@ -8,8 +8,9 @@
 /// How an abbreviation behaves before a possible sentence boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Abbrev {
-    /// Stands before what it qualifies, like a title before a name (`Mr.`,
-    /// `Dr.`, `Gov.`) or `P.S.` before a postscript: never ends a sentence.
+    /// Stands before what it qualifies, like a title or an abbreviated first
+    /// name before a name (`Mr.`, `Dr.`, `Gov.`, `Wm.`) or `P.S.` before a
+    /// postscript: never ends a sentence.
     Title,
     /// Introduces a number (`No. 5`, `p. 55`, `Vol. 2`); before anything else
     /// an ordinary abbreviation.
@@ -40,7 +41,7 @@ use Abbrev::*;
 use Case::*;
 
 /// Abbreviations, without their final period, lower-cased. Sorted.
-static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
+const ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("a.k.a", Inner, Any),
     ("a.m", Time, Any),
     ("acct", Plain, Any),
@@ -50,6 +51,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("adv", Plain, Any),
     ("al", Plain, Any),
     ("ala", Plain, Capitalized),
+    ("alex", Title, Any),
     ("amb", Title, Any),
     ("approx", Plain, Any),
     ("appt", Plain, Any),
@@ -66,6 +68,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("aug", Plain, Any),
     ("ave", Plain, Any),
     ("avg", Plain, Any),
+    ("benj", Title, Any),
     ("bldg", Plain, Any),
     ("blvd", Plain, Any),
     ("brig", Title, Any),
@@ -77,6 +80,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("cf", Inner, Any),
     ("ch", Number, Any),
     ("chap", Number, Any),
+    ("chas", Title, Any),
     ("cmdr", Title, Any),
     ("co", Plain, Any),
     ("col", Title, Capitalized),
@@ -98,6 +102,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("e.g", Inner, Any),
     ("ed", Plain, Any),
     ("eds", Plain, Any),
+    ("edw", Title, Any),
     ("eg", Inner, Any),
     ("ens", Title, Capitalized),
     ("esp", Plain, Any),
@@ -115,6 +120,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("ft", Plain, Any),
     ("ga", Plain, Capitalized),
     ("gen", Title, Capitalized),
+    ("geo", Title, Capitalized),
     ("gov", Title, Capitalized),
     ("govt", Plain, Any),
     ("hon", Title, Capitalized),
@@ -132,6 +138,8 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("insp", Title, Any),
     ("intl", Plain, Any),
     ("jan", Plain, Any),
+    ("jas", Title, Any),
+    ("jos", Title, Any),
     ("jr", Plain, Any),
     ("jul", Plain, Any),
     ("jun", Plain, Any),
@@ -206,6 +214,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("rep", Title, Capitalized),
     ("reps", Title, Capitalized),
     ("rev", Title, Capitalized),
+    ("robt", Title, Any),
     ("rte", Plain, Any),
     ("sat", Plain, Capitalized),
     ("sec", Number, Any),
@@ -225,6 +234,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("tel", Number, Any),
     ("tenn", Plain, Capitalized),
     ("tex", Plain, Capitalized),
+    ("thos", Title, Any),
     ("thu", Plain, Capitalized),
     ("thur", Plain, Capitalized),
     ("thurs", Plain, Capitalized),
@@ -242,6 +252,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
     ("wis", Plain, Capitalized),
     ("wisc", Plain, Capitalized),
     ("wk", Plain, Any),
+    ("wm", Title, Any),
     ("wyo", Plain, Capitalized),
     ("yr", Plain, Any),
     ("yrs", Plain, Any),
@@ -250,7 +261,7 @@ static ABBREVIATIONS: &[(&str, Abbrev, Case)] = &[
 /// Words that typically open a sentence and rarely continue a name or an
 /// abbreviation: pronouns, determiners, conjunctions, prepositions,
 /// auxiliaries, wh-words and sentence adverbs. Lower-cased, sorted.
-static STARTERS: &[&str] = &[
+const STARTERS: &[&str] = &[
     "a",
     "after",
     "again",
@@ -372,7 +383,7 @@ static STARTERS: &[&str] = &[
 ];
 
 /// Verbs that report speech, as in `"Why?" Smith asked.` Lower-cased, sorted.
-static REPORTING_VERBS: &[&str] = &[
+const REPORTING_VERBS: &[&str] = &[
     "added",
     "adds",
     "answered",
@@ -409,7 +420,7 @@ static REPORTING_VERBS: &[&str] = &[
 
 /// Names that follow a time of day inside a sentence (`5 p.m. Tuesday`,
 /// `8 a.m. EST`): weekdays, months and time zones. Lower-cased, sorted.
-static AFTER_TIME: &[&str] = &[
+const AFTER_TIME: &[&str] = &[
     "april",
     "august",
     "bst",
@@ -453,34 +464,71 @@ static AFTER_TIME: &[&str] = &[
 
 /// Prepositions that open a fronted time phrase (`At 5 a.m. Mr. Smith left.`),
 /// which is no sentence on its own. Lower-cased, sorted.
-static TIME_PREPOSITIONS: &[&str] = &[
+const TIME_PREPOSITIONS: &[&str] = &[
     "about", "after", "around", "at", "before", "by", "from", "until",
 ];
 
 /// Top-level domains seen after a capitalised name (`Newsfeed.Com`): the
 /// period joins a domain, it does not end a sentence. Lower-cased, sorted.
-static DOMAINS: &[&str] = &[
+const DOMAINS: &[&str] = &[
     "au", "biz", "ca", "co", "com", "de", "edu", "fr", "gov", "info", "io", "mil", "net", "org",
     "uk", "us",
 ];
 
-/// Lower-cases an ASCII word of at most 16 bytes into `buf`.
+/// A word (at most 16 ASCII bytes) packed big-endian into an integer, so that
+/// integer order is the words' lexicographic order and a lookup is a binary
+/// search over integers. Upper case is folded to lower case.
 #[inline]
-fn lower<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
-    let bytes = word.as_bytes();
-    if bytes.len() > buf.len() || !word.is_ascii() {
-        return None;
+const fn key(word: &[u8]) -> u128 {
+    let mut k = 0u128;
+    let mut i = 0;
+    while i < word.len() && i < 16 {
+        k = (k << 8) | word[i].to_ascii_lowercase() as u128;
+        i += 1;
     }
-    for (dst, src) in buf.iter_mut().zip(bytes) {
-        *dst = src.to_ascii_lowercase();
+    match i {
+        0 => 0,
+        16 => k,
+        _ => k << (8 * (16 - i)),
     }
-    std::str::from_utf8(&buf[..bytes.len()]).ok()
 }
 
+/// The key of `word`, if it can be in a list (ASCII, at most 16 bytes).
 #[inline]
-fn contains(list: &[&str], word: &str) -> bool {
-    let mut buf = [0u8; 16];
-    lower(word, &mut buf).is_some_and(|w| list.binary_search(&w).is_ok())
+fn query(word: &str) -> Option<u128> {
+    (word.len() <= 16 && word.is_ascii()).then(|| key(word.as_bytes()))
+}
+
+const fn keys<const N: usize>(list: &[&str]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = key(list[i].as_bytes());
+        i += 1;
+    }
+    out
+}
+
+const fn abbreviation_keys<const N: usize>(list: &[(&str, Abbrev, Case)]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = key(list[i].0.as_bytes());
+        i += 1;
+    }
+    out
+}
+
+static ABBREVIATION_KEYS: [u128; ABBREVIATIONS.len()] = abbreviation_keys(ABBREVIATIONS);
+static STARTER_KEYS: [u128; STARTERS.len()] = keys(STARTERS);
+static REPORTING_VERB_KEYS: [u128; REPORTING_VERBS.len()] = keys(REPORTING_VERBS);
+static AFTER_TIME_KEYS: [u128; AFTER_TIME.len()] = keys(AFTER_TIME);
+static TIME_PREPOSITION_KEYS: [u128; TIME_PREPOSITIONS.len()] = keys(TIME_PREPOSITIONS);
+static DOMAIN_KEYS: [u128; DOMAINS.len()] = keys(DOMAINS);
+
+#[inline]
+fn contains(keys: &[u128], word: &str) -> bool {
+    query(word).is_some_and(|k| keys.binary_search(&k).is_ok())
 }
 
 /// Whether `word` is made of one- or two-letter pieces joined by periods
@@ -498,44 +546,58 @@ pub(crate) fn is_initialism(word: &str) -> bool {
 }
 
 /// How `word` (without its final period) behaves as an abbreviation, if it is
-/// one. Initialisms not in the list are [`Abbrev::Plain`].
+/// one. Initialisms not in the list are [`Abbrev::Plain`]. A compound counts
+/// as its last part (`Japan-U.S.`, `ex-Gov.`).
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
-    if word == "N\u{b0}" || word == "n\u{b0}" || word == "N\u{ba}" {
+    let last_part = word.bytes().rposition(|b| b == b'-' || b == b'/');
+    let word = last_part.map_or(word, |at| &word[at + 1..]);
+    if word.is_empty() {
+        return None;
+    }
+    let bytes = word.as_bytes();
+    if bytes.len() == 3
+        && matches!(bytes[0], b'N' | b'n')
+        && matches!(&bytes[1..], [0xC2, 0xB0 | 0xBA])
+    {
         return Some(Number); // the numero sign written as N° or Nº
     }
-    let mut buf = [0u8; 16];
-    let lowered = lower(word, &mut buf)?;
-    if let Ok(at) = ABBREVIATIONS.binary_search_by(|(entry, _, _)| entry.cmp(&lowered)) {
-        let (_, kind, case) = ABBREVIATIONS[at];
-        let capitalized = word.as_bytes()[0].is_ascii_uppercase();
-        return (case == Any || capitalized).then_some(kind);
+    let dotted = bytes.contains(&b'.');
+    if bytes.len() > 6 && !dotted {
+        return None; // longer than any entry
     }
-    is_initialism(word).then_some(Plain)
+    if let Some(k) = query(word) {
+        if let Ok(at) = ABBREVIATION_KEYS.binary_search(&k) {
+            let (_, kind, case) = ABBREVIATIONS[at];
+            let capitalized = word.as_bytes()[0].is_ascii_uppercase();
+            return (case == Any || capitalized).then_some(kind);
+        }
+    }
+    (dotted && is_initialism(word)).then_some(Plain)
 }
 
 /// Whether `word` (its first letter upper case) typically starts a sentence.
 pub(crate) fn is_starter(word: &str) -> bool {
-    contains(STARTERS, word)
+    contains(&STARTER_KEYS, word)
 }
 
 /// Whether `word` is a verb of saying in the past or present tense.
 pub(crate) fn is_reporting_verb(word: &str) -> bool {
-    word.bytes().all(|b| b.is_ascii_lowercase()) && contains(REPORTING_VERBS, word)
+    word.bytes().all(|b| b.is_ascii_lowercase()) && contains(&REPORTING_VERB_KEYS, word)
 }
 
 /// Whether `word` names a day, month or time zone.
 pub(crate) fn follows_time(word: &str) -> bool {
-    contains(AFTER_TIME, word)
+    contains(&AFTER_TIME_KEYS, word)
 }
 
 /// Whether `word` is a top-level domain name.
 pub(crate) fn is_domain(word: &str) -> bool {
-    contains(DOMAINS, word)
+    contains(&DOMAIN_KEYS, word)
 }
 
 /// Whether `word` is a preposition that opens a time phrase.
 pub(crate) fn is_time_preposition(word: &str) -> bool {
-    contains(TIME_PREPOSITIONS, word)
+    contains(&TIME_PREPOSITION_KEYS, word)
 }
 
 #[cfg(test)]
@@ -555,11 +617,22 @@ mod tests {
         ] {
             for pair in list.windows(2) {
                 assert!(pair[0] < pair[1], "{pair:?} out of order");
+                assert!(
+                    key(pair[0].as_bytes()) < key(pair[1].as_bytes()),
+                    "{pair:?} keys out of order"
+                );
             }
             for word in list {
                 assert_eq!(word.to_ascii_lowercase(), *word);
                 assert!(word.len() <= 16, "{word}");
             }
+        }
+    }
+
+    #[test]
+    fn no_entry_is_longer_than_the_fast_path_allows() {
+        for (name, _, _) in ABBREVIATIONS {
+            assert!(name.len() <= 6 || name.contains('.'), "{name}");
         }
     }
 
@@ -575,6 +648,10 @@ mod tests {
         assert_eq!(abbreviation("e.g"), Some(Inner));
         assert_eq!(abbreviation("N°"), Some(Number));
         assert_eq!(abbreviation("world"), None);
+        assert_eq!(abbreviation(""), None);
+        assert_eq!(abbreviation("Japan-U.S"), Some(Plain));
+        assert_eq!(abbreviation("ex-Gov"), Some(Title));
+        assert_eq!(abbreviation("U.S-"), None);
         assert_eq!(abbreviation("www.example"), None);
     }
 

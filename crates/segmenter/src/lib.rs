@@ -42,25 +42,39 @@
 //!
 //! # Sentences
 //!
-//! Inside a paragraph the splitter looks only at sentence-final marks and
-//! list bullets and decides each from its neighbours: a word list of
-//! abbreviations in six behaviours (titles like `Mr.` never end a sentence,
-//! `etc.` does before a capital, `Inc.` or `U.S.` only before a word that
-//! typically starts one such as `The` or `How`, ...), initials, ellipses,
-//! closing quotes and brackets, glued sentences (`world.Today`), list items,
-//! URLs and numbers. Quoted speech is split where English ends a sentence and
-//! the attribution stays with the last quoted sentence:
+//! Inside a paragraph the splitter looks only at sentence-final marks, list
+//! bullets, separator lines (`***`) and emoticons, and decides each from its
+//! neighbours: a word list of abbreviations in seven behaviours (titles like
+//! `Mr.` never end a sentence, `etc.` does before a capital, `a.m.` before a
+//! capital that is not a day, month or time zone, `Inc.` or `U.S.` only
+//! before a word that typically starts one such as `The` or `How`, ...),
+//! initials, ellipses, closing quotes and brackets, footnote marks (`[12]`),
+//! glued sentences (`world.Today`), list items, URLs and numbers. An ordinary
+//! word and a period end a sentence even before a lower-case word (web text
+//! often starts sentences in lower case), except inside closing quotes or
+//! brackets. Quoted speech is split where English ends a sentence and the
+//! attribution stays with the last quoted sentence:
 //! `"We won. It's over," she said.` gives `"We won.` and
-//! `It's over," she said.`; `"Why?" he asked.` stays whole. See the
-//! `sentence` module source for the full rule list.
+//! `It's over," she said.`; `"Why?" he asked.` and `"Why?" Ann Lee asked.`
+//! stay whole. The `sentence` module lists every rule.
 //!
 //! # Tokens
 //!
-//! Penn Treebank / Universal Dependencies style, which CoNLL-2003 follows:
-//! punctuation split off, clitics split (`Russia` `'s`, `do` `n't`),
-//! hyphenated words, abbreviations (`U.S.`), numbers (`4/8/2022`,
-//! `$1.13bn`), URLs and e-mail addresses whole. Every token has a
-//! [`TokenKind`].
+//! Penn Treebank style, which CoNLL-2003 and the Universal Dependencies
+//! treebanks' syntactic words follow:
+//!
+//! * punctuation is split off; a run like `...`, `?!` or `--` is one token;
+//! * clitics are split: `Russia` `'s`, `do` `n't`, `I` `'m`, `can` `not`;
+//! * hyphenated words stay whole (`full-scale`, `15-year-old`, `U.S.-based`),
+//!   as in CoNLL-2003 (UD splits them);
+//! * abbreviations keep their period (`U.S.`, `Dr.`, `a.m.`), and so does the
+//!   number opening a list item or ranking (`1.`);
+//! * numbers keep separators, currency sign, sign and unit (`4/8/2022`,
+//!   `1,000`, `$1.13bn`, `+0.5`, `.311`, `1990s`); `%` is its own token;
+//! * URLs, e-mail addresses, hashtags and handles are one token each.
+//!
+//! Every token has a [`TokenKind`]: `Word`, `Number`, `Punct`, `Symbol`
+//! (`%`, `&`, `$` alone, emoji, emoticons) or `Url`.
 //!
 //! # Guarantees
 //!
@@ -160,6 +174,7 @@ impl Segmenter {
 
     /// The sentence spans of `text`.
     pub fn sentences(&self, text: &str) -> Vec<Span> {
+        let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
         let mut scratch = Scratch::default();
         let mut paragraphs = Vec::new();
         let mut sentences = Vec::new();
@@ -172,6 +187,7 @@ impl Segmenter {
 
     /// The tokens of `text` taken as one sentence (no sentence splitting).
     pub fn tokenize(&self, text: &str) -> Vec<Token> {
+        let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
         let mut tokens = Vec::new();
         token::tokenize(text, 0, text.len(), &mut tokens);
         tokens
@@ -183,6 +199,10 @@ impl Segmenter {
         // so this only guards direct library use.
         let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
         let mut scratch = Scratch::default();
+        if with_tokens {
+            // News text has a token every five or six bytes.
+            out.tokens.reserve(text.len() / 5);
+        }
         paragraph::paragraphs(text, &mut scratch.lines, &mut out.paragraphs);
         for (paragraph_idx, &para) in out.paragraphs.iter().enumerate() {
             scratch.spans.clear();

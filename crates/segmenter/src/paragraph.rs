@@ -17,7 +17,7 @@
 use document::Span;
 
 use crate::chars::{
-    char_at, char_before, is_closer, is_lower, is_terminal, skip_space, skip_space_back,
+    char_at, char_before, is_closer, is_lower, is_terminal, skip_space, skip_space_back, swar,
 };
 
 /// One non-blank line of a block.
@@ -66,6 +66,17 @@ static BREAK_BYTES: [bool; 256] = {
 fn next_break(text: &str, mut i: usize) -> (usize, usize, Break) {
     let bytes = text.as_bytes();
     while i < bytes.len() {
+        while i + 8 <= bytes.len() {
+            let lanes = swar::control_or_non_ascii(swar::load(bytes, i));
+            if lanes != 0 {
+                i += lanes.trailing_zeros() as usize / 8;
+                break;
+            }
+            i += 8;
+        }
+        if i >= bytes.len() {
+            break;
+        }
         if BREAK_BYTES[bytes[i] as usize] {
             match bytes[i] {
                 b'\n' | 0x0B => return (i, i + 1, Break::Line),

@@ -39,7 +39,7 @@ use document::Span;
 use crate::chars::{
     char_at, char_before, chunk_start_before, is_bullet, is_closer, is_dash, is_emoticon, is_lower,
     is_opener, is_rule, is_space, is_terminal, is_upper_start, skip_non_space, skip_space,
-    skip_space_back,
+    skip_space_back, swar,
 };
 use crate::lexicon::{self, Abbrev};
 
@@ -152,6 +152,18 @@ impl<'t> Scan<'t> {
         let mut sentence_start = self.start;
         let mut next_item = 0;
         while i < self.end {
+            // Most bytes are letters, digits and spaces: skip them by eights.
+            while i + 8 <= self.end {
+                let lanes = swar::not_alnum_or_space(swar::load(bytes, i));
+                if lanes != 0 {
+                    i += lanes.trailing_zeros() as usize / 8;
+                    break;
+                }
+                i += 8;
+            }
+            if i >= self.end {
+                break;
+            }
             if !TRIGGERS[bytes[i] as usize] {
                 i += 1;
                 continue;
@@ -483,9 +495,12 @@ impl<'t> Scan<'t> {
     }
 
     /// Whether only whitespace, bullets, dashes and opening brackets lie
-    /// between `sentence_start` and `at`.
+    /// between `sentence_start` and `at`. Looks at most 64 bytes back (a
+    /// longer run of such marks holds no content either), which keeps runs
+    /// of bullets linear.
     fn at_sentence_start(&self, sentence_start: usize, mut at: usize) -> bool {
-        while at > sentence_start {
+        let floor = sentence_start.max(at.saturating_sub(64));
+        while at > floor {
             let (c, len) = char_before(self.text, at);
             if !(is_space(c) || is_bullet(c) || is_dash(c) || is_opener(c) || c == '*') {
                 return false;

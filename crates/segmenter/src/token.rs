@@ -19,52 +19,112 @@
 use document::{Span, Token, TokenKind};
 
 use crate::chars::{
-    char_at, char_before, is_apostrophe, is_currency, is_emoticon, is_extender, is_opener,
-    is_punct, is_terminal, is_word_char, peek, skip_non_space, skip_space,
+    char_at, char_before, class, is_apostrophe, is_closer, is_currency, is_emoticon, is_extender,
+    is_opener, is_punct, is_rule, is_terminal, is_word_char, peek, skip_non_space, skip_space,
+    skip_word_chars, CLASS,
 };
 use crate::lexicon::{self, Abbrev};
 
-/// Appends the tokens of `text[start..end]` (one sentence) to `out`.
+/// Appends the tokens of `text[start..end]` (one sentence) to `out`; `end`
+/// must not exceed `u32::MAX`.
 pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
-    let mut i = start;
+    let bytes = text.as_bytes();
+    let mut i = skip_space(text, start, end);
+    // The number of a list item or a ranking opening the sentence keeps its
+    // period (`1.`), as the treebanks write it.
+    let digits = bytes[i..end]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if (1..=3).contains(&digits)
+        && bytes.get(i + digits) == Some(&b'.')
+        && (i + digits + 1 == end || CLASS[bytes[i + digits + 1] as usize] & class::SPACE != 0)
+    {
+        push(out, i, i + digits + 1, TokenKind::Number);
+        i += digits + 1;
+    }
     loop {
-        i = skip_space(text, i, end);
+        // Usually one space separates chunks.
+        if i < end && bytes[i] == b' ' {
+            i += 1;
+        }
+        if i < end && CLASS[bytes[i] as usize] & (class::SPACE | class::NON_ASCII) != 0 {
+            i = skip_space(text, i, end);
+        }
         if i >= end {
             break;
         }
-        let chunk_end = skip_non_space(text, i, end);
-        chunk(text, i, chunk_end, end, out);
-        i = chunk_end;
+        i = chunk(text, i, end, out);
     }
 }
 
+/// Pushes a token. Offsets fit in `u32`: [`tokenize`]'s callers cut texts to
+/// `u32::MAX` bytes.
 #[inline]
 fn push(out: &mut Vec<Token>, start: usize, end: usize, kind: TokenKind) {
     if start < end {
         out.push(Token {
-            span: Span::new(start, end),
+            span: Span {
+                start: start as u32,
+                end: end as u32,
+            },
             kind,
         });
     }
 }
 
-/// One whitespace-free chunk `text[a..b]`; `sentence_end` is the end of the
-/// sentence holding it.
-fn chunk(text: &str, a: usize, b: usize, sentence_end: usize, out: &mut Vec<Token>) {
-    if may_hold_url(&text.as_bytes()[a..b]) {
-        if let Some((url_start, url_end)) = find_url(text, a, b) {
-            plain(text, a, url_start, sentence_end, out);
-            push(out, url_start, url_end, TokenKind::Url);
-            plain(text, url_end, b, sentence_end, out);
-            return;
+/// The tokens of the whitespace-free chunk starting at `a`, in a sentence
+/// ending at `sentence_end`; returns the end of the chunk.
+///
+/// The chunk is tokenized in one pass, which stops at the first token that
+/// starts with `@` or `:`; only then (or when the chunk starts with `www.`)
+/// is it searched for a URL or e-mail address and tokenized again.
+fn chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
+    let head = &text.as_bytes()[a..sentence_end.min(a + 8)];
+    if !starts_www(head) {
+        let mark = out.len();
+        match plain(text, a, sentence_end, sentence_end, true, out) {
+            Ok(chunk_end) => return chunk_end,
+            Err(UrlHint) => out.truncate(mark),
         }
     }
-    plain(text, a, b, sentence_end, out);
+    chunk_with_url(text, a, sentence_end, out)
 }
 
-fn may_hold_url(bytes: &[u8]) -> bool {
-    bytes.iter().any(|&b| b == b'@' || b == b':')
-        || bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"www."))
+/// [`chunk`] for a chunk that may hold a URL or e-mail address.
+#[inline(never)]
+fn chunk_with_url(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
+    let b = skip_non_space(text, a, sentence_end);
+    match find_url(text, a, b) {
+        Some((url_start, url_end)) => {
+            let _ = plain(text, a, url_start, sentence_end, false, out);
+            push(out, url_start, url_end, TokenKind::Url);
+            let _ = plain(text, url_end, b, sentence_end, false, out);
+        }
+        None => {
+            let _ = plain(text, a, b, sentence_end, false, out);
+        }
+    }
+    b
+}
+
+/// A token starts with `@` or `:`: the chunk may hold a URL or an e-mail
+/// address.
+struct UrlHint;
+
+/// Whether `www.` starts the chunk, perhaps after an opening bracket or quote.
+#[inline]
+fn starts_www(bytes: &[u8]) -> bool {
+    if !matches!(
+        bytes.first(),
+        Some(b'w' | b'W' | b'(' | b'<' | b'[' | b'"' | b'\'' | 0x80..)
+    ) {
+        return false;
+    }
+    let Some(w) = bytes.iter().take(4).position(|&b| b | 0x20 == b'w') else {
+        return false;
+    };
+    bytes.len() >= w + 4 && bytes[w..w + 4].eq_ignore_ascii_case(b"www.")
 }
 
 /// A URL (`https://...`, `www....`) or e-mail address in the chunk
@@ -89,12 +149,16 @@ fn find_url(text: &str, a: usize, b: usize) -> Option<(usize, usize)> {
         let e = trim_url_end(text, s, b);
         return (e > s).then_some((s, e));
     }
+    // An e-mail address: the longest local part before the `@`.
     let at = rest.iter().position(|&b| b == b'@')?;
-    let local = &rest[..at];
-    let local_ok = local
+    let local_len = rest[..at]
         .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b".-_%+'".contains(&b))
-        && local.iter().any(u8::is_ascii_alphanumeric);
+        .rev()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b".-_%+".contains(&b))
+        .count();
+    let local_ok = rest[at - local_len..at]
+        .iter()
+        .any(u8::is_ascii_alphanumeric);
     let domain = &rest[at + 1..];
     let mut len = domain
         .iter()
@@ -104,7 +168,7 @@ fn find_url(text: &str, a: usize, b: usize) -> Option<(usize, usize)> {
         len -= 1;
     }
     let domain_ok = domain[..len].iter().any(u8::is_ascii_alphabetic);
-    (local_ok && domain_ok).then_some((s, s + at + 1 + len))
+    (local_ok && domain_ok).then_some((s + at - local_len, s + at + 1 + len))
 }
 
 /// The end of a URL starting at `s` in the chunk ending at `b`: trailing
@@ -131,20 +195,88 @@ fn count(text: &str, s: usize, e: usize, byte: u8) -> usize {
     text.as_bytes()[s..e].iter().filter(|&&b| b == byte).count()
 }
 
-/// Tokens of `text[a..b]`, which holds no whitespace and no URL.
-fn plain(text: &str, a: usize, b: usize, sentence_end: usize, out: &mut Vec<Token>) {
+/// Tokens from `a` up to the first whitespace or `b`, holding no URL;
+/// returns where they end, or [`UrlHint`] (when `watch_urls`) at a token
+/// that starts with `@` or `:`.
+#[inline]
+fn plain(
+    text: &str,
+    a: usize,
+    b: usize,
+    sentence_end: usize,
+    watch_urls: bool,
+    out: &mut Vec<Token>,
+) -> Result<usize, UrlHint> {
     let bytes = text.as_bytes();
     let mut p = a;
+    let mut chunk_end;
     while p < b {
+        let cls = CLASS[bytes[p] as usize];
+        if cls & class::DIGIT != 0 {
+            p = number(text, p, p, b, out);
+            continue;
+        }
+        if cls & class::ALPHA != 0 {
+            p = word(text, p, b, sentence_end, out);
+            continue;
+        }
+        if cls & class::SPACE != 0 {
+            return Ok(p);
+        }
+        if watch_urls && cls & class::URLISH != 0 {
+            return Err(UrlHint);
+        }
+        // The commonest punctuation, directly.
+        match bytes[p] {
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' => {
+                push(out, p, p + 1, TokenKind::Punct);
+                p += 1;
+                continue;
+            }
+            b',' if p + 1 >= b || bytes[p + 1] != b',' => {
+                push(out, p, p + 1, TokenKind::Punct);
+                p += 1;
+                continue;
+            }
+            b'%' => {
+                push(out, p, p + 1, TokenKind::Symbol);
+                p += 1;
+                continue;
+            }
+            _ => {}
+        }
         let (c, len) = char_at(text, p);
+        if c.is_whitespace() {
+            return Ok(p);
+        }
         p = if c.is_ascii_digit() {
             number(text, p, p, b, out)
         } else if is_word_char(c) && !is_extender(c) {
             word(text, p, b, sentence_end, out)
         } else if is_apostrophe(c) {
             apostrophe(text, p, b, out)
-        } else if starts_amount(text, a, p, c, len, b) {
+        } else if starts_amount(text, p, c, len, b) {
             number(text, p, p + len, b, out)
+        } else if p == a
+            && matches!(c, '+' | '-' | '.' | '\u{2212}')
+            && digit_after(text, p + len, b)
+        {
+            // `+0.5`, `-3`, `.311` opening a chunk.
+            number(text, p, p + len, b, out)
+        } else if p == a && matches!(c, '*' | '=' | '_' | '~' | '#' | '-') && {
+            chunk_end = skip_non_space(text, a, b);
+            is_rule(&bytes[a..chunk_end])
+        } {
+            push(out, a, chunk_end, TokenKind::Punct); // `-----`, `==----`
+            chunk_end
+        } else if matches!(c, '#' | '@') && peek(text, p + 1, b).is_some_and(char::is_alphabetic) {
+            // A hashtag or a handle.
+            let first = out.len();
+            let e = word(text, p + 1, b, sentence_end, out);
+            if let Some(token) = out.get_mut(first) {
+                token.span.start = p as u32;
+            }
+            e
         } else if matches!(c, '.' | '!' | '?') {
             let mut e = p + 1;
             while e < b && matches!(bytes[e], b'.' | b'!' | b'?') {
@@ -188,6 +320,7 @@ fn plain(text: &str, a: usize, b: usize, sentence_end: usize, out: &mut Vec<Toke
             e
         };
     }
+    Ok(p)
 }
 
 /// Marks whose runs are one token; brackets and quotes are not among them.
@@ -196,19 +329,28 @@ fn repeats(c: char) -> bool {
         && (c.is_ascii_punctuation() || is_terminal(c) || matches!(c, '\u{2010}'..='\u{2015}'))
 }
 
-/// Whether a currency sign or a sign at `p` starts an amount (`$5`, `£.5`,
-/// `-0.39`).
-fn starts_amount(text: &str, chunk_start: usize, p: usize, c: char, len: usize, b: usize) -> bool {
+/// Whether an ASCII digit is at `i` (before `b`).
+#[inline]
+fn digit_after(text: &str, i: usize, b: usize) -> bool {
+    i < b && text.as_bytes()[i].is_ascii_digit()
+}
+
+/// `None` or whitespace: nothing more in the chunk.
+trait NoneOrSpace {
+    fn is_none_or_space(&self) -> bool;
+}
+
+impl NoneOrSpace for Option<char> {
+    fn is_none_or_space(&self) -> bool {
+        self.map_or(true, char::is_whitespace)
+    }
+}
+
+/// Whether a currency sign at `p` starts an amount (`$5`, `£.5`).
+fn starts_amount(text: &str, p: usize, c: char, len: usize, b: usize) -> bool {
     let bytes = text.as_bytes();
     let digit_at = |i: usize| i < b && bytes[i].is_ascii_digit();
-    let amount_after =
-        digit_at(p + len) || (p + len < b && bytes[p + len] == b'.' && digit_at(p + len + 1));
-    if is_currency(c) {
-        return amount_after;
-    }
-    matches!(c, '-' | '+' | '\u{2212}')
-        && digit_at(p + len)
-        && (p == chunk_start || is_opener(char_before(text, p).0))
+    is_currency(c) && (digit_at(p + len) || (digit_at(p + len + 1) && bytes[p + len] == b'.'))
 }
 
 /// A number from `start`; `q` is past any sign or currency prefix.
@@ -246,16 +388,29 @@ fn number(text: &str, start: usize, mut q: usize, b: usize, out: &mut Vec<Token>
 }
 
 /// A word from `start` (a letter).
+#[inline(always)]
 fn word(text: &str, start: usize, b: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
-    let mut q = start;
+    let q = skip_word_chars(text, start, b);
+    if q >= b || CLASS[text.as_bytes()[q] as usize] & class::SPACE != 0 {
+        emit_word(text, start, q, out);
+        return q;
+    }
+    word_on(text, start, q, b, sentence_end, out)
+}
+
+/// A word from `start` that goes on, or ends, with something other than
+/// whitespace at `q`.
+#[inline(never)]
+fn word_on(
+    text: &str,
+    start: usize,
+    mut q: usize,
+    b: usize,
+    sentence_end: usize,
+    out: &mut Vec<Token>,
+) -> usize {
     loop {
-        while q < b {
-            let (c, len) = char_at(text, q);
-            if !is_word_char(c) {
-                break;
-            }
-            q += len;
-        }
+        q = skip_word_chars(text, q, b);
         if q >= b {
             break;
         }
@@ -265,6 +420,14 @@ fn word(text: &str, start: usize, b: usize, sentence_end: usize, out: &mut Vec<T
         let next_is_word = next.is_some_and(|n| is_word_char(n) && !is_extender(n));
         match c {
             '-' | '\u{2010}' | '\u{2011}' if next_is_word => q = after,
+            // A suspended or cut-off word: `pre- and post-war`, `I kn- know`.
+            '-' if next.map_or(true, |n| {
+                n.is_whitespace() || is_terminal(n) || n == ',' || is_closer(n)
+            }) =>
+            {
+                q = after;
+                break;
+            }
             '.' => {
                 if next_is_word {
                     q = after; // `U.S`, `example.com`, `Ph.D`
@@ -310,11 +473,15 @@ fn word(text: &str, start: usize, b: usize, sentence_end: usize, out: &mut Vec<T
                 q = after; // `AT&T`
             }
             '_' if next_is_word => q = after,
-            '$' if q - start <= 3
-                && text[start..q].bytes().all(|b| b.is_ascii_uppercase())
-                && next.is_some_and(|n| n.is_ascii_digit()) =>
-            {
-                return number(text, start, after, b, out); // `US$5`
+            '$' if q - start <= 3 && text[start..q].bytes().all(|b| b.is_ascii_uppercase()) => {
+                if next.is_some_and(|n| n.is_ascii_digit()) {
+                    return number(text, start, after, b, out); // `US$5`
+                }
+                if next.is_none_or_space() {
+                    push(out, start, after, TokenKind::Symbol); // `C$`
+                    return after;
+                }
+                break;
             }
             _ => break,
         }
@@ -324,14 +491,10 @@ fn word(text: &str, start: usize, b: usize, sentence_end: usize, out: &mut Vec<T
 }
 
 /// Pushes a word, splitting the fused forms the treebanks split.
+#[inline(always)]
 fn emit_word(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
-    let w = &text[s..e];
-    let fused = (w.len() == 6 && w.eq_ignore_ascii_case("cannot"))
-        || (w.len() == 5
-            && ["gonna", "wanna", "gotta"]
-                .iter()
-                .any(|f| w.eq_ignore_ascii_case(f)));
-    if fused {
+    let w = &text.as_bytes()[s..e];
+    if matches!(w.len(), 5 | 6) && matches!(w[0] | 0x20, b'c' | b'g' | b'w') && is_fused(w) {
         push(out, s, s + 3, TokenKind::Word);
         push(out, s + 3, e, TokenKind::Word);
     } else {
@@ -339,13 +502,27 @@ fn emit_word(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
     }
 }
 
+/// `cannot`, `gonna`, `wanna`, `gotta`, in any case.
+#[inline(never)]
+fn is_fused(w: &[u8]) -> bool {
+    [&b"cannot"[..], b"gonna", b"wanna", b"gotta"]
+        .iter()
+        .any(|f| w.eq_ignore_ascii_case(f))
+}
+
 /// Whether the period at `q` after the word `text[start..q]` belongs to it.
 fn attach_period(text: &str, start: usize, q: usize, b: usize, sentence_end: usize) -> bool {
-    if peek(text, q + 1, b) == Some('.') {
-        return false; // an ellipsis follows
-    }
     let word = &text[start..q];
-    if lexicon::is_initialism(word) {
+    if peek(text, q + 1, b) == Some('.') {
+        // `Inc..` is the abbreviation and a full stop; `word...` an ellipsis.
+        let only_two = peek(text, q + 2, b) != Some('.');
+        return only_two && (lexicon::is_initialism(word) || lexicon::abbreviation(word).is_some());
+    }
+    let last_part = word
+        .bytes()
+        .rposition(|b| b == b'-')
+        .map_or(word, |at| &word[at + 1..]);
+    if lexicon::is_initialism(last_part) {
         return true;
     }
     let mut chars = word.chars();
@@ -364,7 +541,7 @@ fn attach_period(text: &str, start: usize, q: usize, b: usize, sentence_end: usi
 fn ends_sentence(text: &str, mut k: usize, sentence_end: usize) -> bool {
     while k < sentence_end {
         let (c, len) = char_at(text, k);
-        if !(crate::chars::is_closer(c) || is_terminal(c)) {
+        if !(is_closer(c) || is_terminal(c)) {
             return false;
         }
         k += len;
@@ -443,9 +620,10 @@ fn emoticon(text: &str, a: usize, p: usize, b: usize) -> Option<usize> {
             return None;
         }
         let end = p + n;
-        let whole = p == a && end == b;
+        let at_chunk_end = end >= b || char_at(text, end).0.is_whitespace();
+        let whole = p == a && at_chunk_end;
         let lettered = candidate.iter().any(u8::is_ascii_alphanumeric);
-        let ends_word = end == b || !is_word_char(char_at(text, end).0);
+        let ends_word = at_chunk_end || !is_word_char(char_at(text, end).0);
         (whole || (!lettered && ends_word)).then_some(end)
     })
 }
@@ -525,12 +703,44 @@ mod tests {
             ["No.", "5", ",", "but", "no", "."]
         );
         assert_eq!(tokens("you and I."), ["you", "and", "I", "."]);
+        assert_eq!(
+            tokens("Japan-U.S. trade, ex-Gov. Lee"),
+            ["Japan-U.S.", "trade", ",", "ex-Gov.", "Lee"]
+        );
         assert_eq!(tokens("Jonas E. Smith"), ["Jonas", "E.", "Smith"]);
         assert_eq!(
             tokens("and/or AT&T US$5"),
             ["and", "/", "or", "AT&T", "US$5"]
         );
-        assert_eq!(tokens("-0.5 and +3"), ["-0.5", "and", "+3"]);
+        assert_eq!(
+            tokens("-0.5 and +3 (-2) .311 x-5"),
+            ["-0.5", "and", "+3", "(", "-", "2", ")", ".311", "x-5"]
+        );
+        assert_eq!(
+            tokens("1. Ann Lee ( U.S. ) 2:05.21"),
+            ["1.", "Ann", "Lee", "(", "U.S.", ")", "2:05.21"]
+        );
+        assert_eq!(tokens("C$ 1.5 and US$ 2"), ["C$", "1.5", "and", "US$", "2"]);
+        assert_eq!(
+            tokens("\"Ann Lee\"<ann...@mail.example.org>"),
+            [
+                "\"",
+                "Ann",
+                "Lee",
+                "\"",
+                "<",
+                "ann...@mail.example.org",
+                ">"
+            ]
+        );
+        assert_eq!(
+            tokens("pre- and post-war, Acme Inc.."),
+            ["pre-", "and", "post-war", ",", "Acme", "Inc.", "."]
+        );
+        assert_eq!(
+            tokens("#tbt @ann_lee #1 ==---"),
+            ["#tbt", "@ann_lee", "#", "1", "==---"]
+        );
     }
 
     #[test]
