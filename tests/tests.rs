@@ -5,6 +5,8 @@ mod util;
 
 mod bad_input;
 mod cli;
+mod entities;
 mod quotes;
 mod segment;
+mod sinks;
 mod streaming;

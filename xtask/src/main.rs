@@ -7,9 +7,11 @@
 
 mod batch;
 mod bench;
+mod eval_ner;
 mod eval_quotes;
 mod eval_segment;
 mod spark;
+mod train_ner;
 mod train_quotes;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,10 @@ tasks:
   bench [--stages all|tag|segment|none] [--corpus DIR] [--compare spacy]
                   throughput (MB/s of text, 1 and 2 threads) and peak RSS (20 vs 200 MB)
                   of the release binary on ../shared/data/corpus
+  eval ner [--set conll-dev|uner-ewt-dev|...|all] [--file PATH --format conll|iob2] [--system CMD]
+                  entity P/R/F1 of the release pipeline, as ../shared/tools/eval_ner.py computes it
+  train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N] (--help for more)
+                  train the entity tagger (writes crates/tagger/model/ner.bin)
   eval segment [--set S,...|all] [--data DIR] [--binary PATH]
                   sentence (golden rules, UD EWT/GUM) and token scores of the release
                   binary, as ../shared/tools/eval_segment.py computes them
@@ -54,6 +60,8 @@ fn main() -> Result<()> {
             eval_segment::eval_segment(&rest[1..])
         }
         Some("spark-check") => spark::spark_check(&rest),
+        Some("eval") => eval_ner::eval(&rest),
+        Some("train-ner") => train_ner::train_ner(&rest),
         Some("-h" | "--help" | "help") | None => {
             eprint!("{USAGE}");
             Ok(())

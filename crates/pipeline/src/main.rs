@@ -6,13 +6,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use sinks::{JsonlSink, Outcome, RecordOptions, Sink};
+use sinks::{CsvTable, Fanout, Format, Outcome, OutputSpec, RecordOptions, Sink};
 
 /// Exit code: every document was processed.
 const EXIT_OK: u8 = 0;
 /// Exit code: the run completed, but some documents became error records.
 const EXIT_SOME_FAILED: u8 = 1;
-/// Exit code: usage error, or nothing could run (missing input, unwritable output).
+/// Exit code: usage error, nothing could run (missing input, unwritable or
+/// existing output), or an output failed during the run (disk full).
 const EXIT_FATAL: u8 = 2;
 
 /// Turns news articles into sentences, named entities and attributed quotes,
@@ -21,7 +22,11 @@ const EXIT_FATAL: u8 = 2;
 #[command(
     version,
     after_help = "Exit codes: 0 all documents processed; 1 some documents became error records; \
-                  2 usage error or nothing could run (missing input, unwritable output)."
+                  2 usage error, nothing could run (missing input, unwritable or existing output) \
+                  or an output failed (disk full); no output file is then left half-written.\n\n\
+                  Outputs: `--output report.html --output quotes.csv --output corpus.db` writes \
+                  several formats in one run. Files appear under their names only when complete \
+                  (written to a temporary file in the same folder, then renamed)."
 )]
 struct Args {
     /// Files or directories to read (directories recursively, in path order):
@@ -30,11 +35,30 @@ struct Args {
     #[arg(short, long, value_name = "PATH", num_args = 1.., required = true)]
     input: Vec<PathBuf>,
 
-    /// Write JSONL here instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Write results here; repeat for several outputs. `-` is stdout (the
+    /// default). The format comes from the extension: .jsonl, .json, .csv,
+    /// .html, .db (or .sqlite); JSONL without extension (/dev/null); or
+    /// --format.
+    #[arg(short, long, value_name = "PATH")]
+    output: Vec<PathBuf>,
 
-    /// Also write each sentence's tokens (`"tokens": [[start, end], ...]`).
+    /// Output format: jsonl, json, csv, html or sqlite. Give it once for
+    /// every output, or once per --output (paired in order).
+    #[arg(long, value_name = "FORMAT")]
+    format: Vec<Format>,
+
+    /// Table of a CSV output: quotes (default) or entities. Give it once for
+    /// every CSV output, or once per CSV output (paired in order).
+    #[arg(long, value_name = "TABLE")]
+    csv_table: Vec<CsvTable>,
+
+    /// Replace existing output files; an existing SQLite database (of this
+    /// program) is updated in place instead, documents replaced by id.
+    #[arg(long)]
+    force: bool,
+
+    /// Also write each sentence's tokens (`"tokens": [[start, end], ...]`)
+    /// in the JSON formats.
     #[arg(long)]
     tokens: bool,
 
@@ -94,6 +118,16 @@ fn init_logging(args: &Args) {
 }
 
 fn run(args: &Args) -> anyhow::Result<u8> {
+    let options = RecordOptions {
+        tokens: args.tokens,
+    };
+    let specs = sinks::plan_outputs(
+        &args.output,
+        &args.format,
+        &args.csv_table,
+        args.force,
+        options,
+    )?;
     let inputs = reader::resolve(&args.input)?;
     let n_inputs = inputs.len();
     let threads = args.threads.unwrap_or_else(|| {
@@ -102,20 +136,11 @@ fn run(args: &Args) -> anyhow::Result<u8> {
     tracing::info!(n_inputs, threads, "starting");
     let docs = reader::Reader::new(inputs, args.max_doc_bytes).skip(args.skip_docs);
     let stages = pipeline::stages_up_to(args.stages);
-
-    let options = RecordOptions {
-        tokens: args.tokens,
-    };
-    let mut sink: Box<dyn Sink> = match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot create output file {}", path.display()))?;
-            Box::new(JsonlSink::with_target(file, path.display().to_string()).with_options(options))
-        }
-        None => Box::new(
-            JsonlSink::with_target(std::io::stdout().lock(), "stdout").with_options(options),
-        ),
-    };
+    // Every output is checked and opened before any document is processed.
+    let mut sink = open_outputs(&specs)?;
+    if specs.iter().any(|s| s.path.is_some()) {
+        remove_unfinished_outputs_on_signal()?;
+    }
 
     let show_progress = !args.quiet && n_inputs > 1 && std::io::stderr().is_terminal();
     let mut progress = Progress::new(show_progress);
@@ -125,7 +150,8 @@ fn run(args: &Args) -> anyhow::Result<u8> {
     progress.finish();
     let summary = match result {
         Ok(summary) => summary,
-        Err(err) if err.is_broken_pipe() => return Ok(EXIT_OK), // e.g. `| head`
+        // `| head` closed stdout: fine when stdout is all we write.
+        Err(err) if err.is_broken_pipe() && specs.len() == 1 => return Ok(EXIT_OK),
         Err(err) => return Err(err.into()),
     };
     if !args.quiet {
@@ -144,6 +170,39 @@ fn run(args: &Args) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// One sink for all the outputs.
+fn open_outputs(specs: &[OutputSpec]) -> anyhow::Result<Box<dyn Sink>> {
+    let mut opened = Vec::with_capacity(specs.len());
+    for spec in specs {
+        opened.push(sinks::open(spec)?);
+    }
+    Ok(match opened.len() {
+        1 => opened.pop().expect("one sink"),
+        _ => Box::new(Fanout::new(opened)),
+    })
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, removes the temporary files of unfinished
+/// outputs before exiting with 128 + the signal number.
+fn remove_unfinished_outputs_on_signal() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .context("cannot install the signal handler")?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let removed = sinks::remove_temp_files();
+                eprintln!(
+                    "interrupted (signal {signal}): removed {removed} unfinished output file(s)"
+                );
+                std::process::exit(128 + signal);
+            }
+        })
+        .context("cannot start the signal thread")?;
+    Ok(())
 }
 
 fn parse_stages(value: &str) -> Result<pipeline::StageSet, String> {

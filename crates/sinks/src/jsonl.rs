@@ -1,22 +1,23 @@
 use std::io::{BufWriter, Write};
 
 use crate::record::{record_with, RecordOptions};
-use crate::{Outcome, Sink, SinkError};
+use crate::{io_error, Outcome, Sink, SinkError, Target};
 
 /// Output buffer size; the pipeline flushes whenever it runs out of ready
 /// documents, so this only bounds latency under full load.
-const BUFFER_BYTES: usize = 256 * 1024;
+pub(crate) const BUFFER_BYTES: usize = 256 * 1024;
 
-/// The JSONL contract: one JSON object per line per input document.
+/// The JSONL contract: one JSON object per line per input document; an
+/// error record is `{"id","source","error":{"kind","message"}}`.
 #[derive(Debug)]
-pub struct JsonlSink<W: Write> {
+pub struct JsonlSink<W: Target> {
     out: BufWriter<W>,
     target: String,
     options: RecordOptions,
     line: Vec<u8>,
 }
 
-impl<W: Write> JsonlSink<W> {
+impl<W: Target> JsonlSink<W> {
     /// Writes to `out`.
     pub fn new(out: W) -> Self {
         Self::with_target(out, "output")
@@ -37,31 +38,25 @@ impl<W: Write> JsonlSink<W> {
         self.options = options;
         self
     }
-
-    fn io(&self, source: std::io::Error) -> SinkError {
-        SinkError::Io {
-            target: self.target.clone(),
-            source,
-        }
-    }
 }
 
-impl<W: Write> Sink for JsonlSink<W> {
+impl<W: Target> Sink for JsonlSink<W> {
     fn write(&mut self, outcome: &Outcome) -> Result<(), SinkError> {
         self.line.clear();
         serde_json::to_writer(&mut self.line, &record_with(outcome, self.options))
-            .map_err(|e| self.io(e.into()))?;
+            .map_err(|e| io_error(&self.target)(e.into()))?;
         self.line.push(b'\n');
-        let result = self.out.write_all(&self.line);
-        result.map_err(|e| self.io(e))
+        self.out
+            .write_all(&self.line)
+            .map_err(io_error(&self.target))
     }
 
     fn flush(&mut self) -> Result<(), SinkError> {
-        let result = self.out.flush();
-        result.map_err(|e| self.io(e))
+        self.out.flush().map_err(io_error(&self.target))
     }
 
     fn finish(&mut self) -> Result<(), SinkError> {
-        self.flush()
+        self.out.flush().map_err(io_error(&self.target))?;
+        self.out.get_mut().commit().map_err(io_error(&self.target))
     }
 }

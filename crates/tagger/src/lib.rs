@@ -1,17 +1,207 @@
-//! Named-entity tagging and entity clusters.
+//! Named-entity tagging and entity clusters for English news.
 //!
-//! Not yet in: this placeholder finds no entities. Issue #4 replaces it.
+//! [`Tagger`] is the pipeline stage. It reads the segmenter's sentences and
+//! tokens and adds
+//! - entities of the four CoNLL-2003 types (`PERSON`, `ORG`, `LOC`, `MISC`),
+//!   found by a trained two-stage linear model (averaged structured
+//!   perceptron over BILOU tags, Viterbi decoding; the second stage sees what
+//!   the first said about the same word elsewhere in the document), and
+//! - `DATE`, `TIME`, `MONEY` and `PERCENT` entities found by rules, then
+//! - clusters: the mentions of one entity within the document (`Stoltenberg`
+//!   joins `Jens Stoltenberg`), with a canonical name and the titles seen
+//!   with it (`NATO Secretary General`).
+//!
+//! The model is embedded in the binary and loaded once per process.
+//!
+//! ```
+//! use document::{Document, Sentence, Span, Stage, Token, TokenKind};
+//! use tagger::Tagger;
+//!
+//! let text = "Russian Foreign Minister Sergey Lavrov met NATO in Oslo .";
+//! let mut doc = Document::new("1", "example", text);
+//! let mut at = 0;
+//! for word in text.split(' ') {
+//!     let start = text[at..].find(word).unwrap() + at;
+//!     at = start + word.len();
+//!     doc.tokens.push(Token { span: Span::new(start, at), kind: TokenKind::Word });
+//! }
+//! doc.paragraphs.push(Span::new(0, text.len()));
+//! doc.sentences.push(Sentence { span: Span::new(0, text.len()), tokens: 0..doc.tokens.len() as u32, paragraph_idx: 0 });
+//!
+//! Tagger::new().process(&mut doc).unwrap();
+//! let lavrov = doc.clusters.iter().find(|c| c.name == "Sergey Lavrov").unwrap();
+//! assert_eq!(lavrov.titles, ["Russian Foreign Minister"]);
+//! ```
 
-use document::{Document, Stage, StageError};
+mod coref;
+mod decode;
+mod features;
+mod lexicon;
+mod model;
+mod rules;
+mod table;
+mod text;
+#[cfg(feature = "train")]
+pub mod train;
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use document::{Document, Entity, Span, Stage, StageError};
+
+pub use model::{Model, ModelError};
+
+/// The bundled model (see `crates/tagger/MODEL.md`).
+static MODEL_BYTES: &[u8] = include_bytes!("../model/ner.bin");
+
+/// The bundled model file as embedded in the binary.
+pub fn bundled_model_bytes() -> &'static [u8] {
+    MODEL_BYTES
+}
+
+/// The bundled model, loaded on first use and shared by every tagger.
+pub fn bundled_model() -> Result<Arc<Model>, ModelError> {
+    static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
+    if let Some(model) = MODEL.get() {
+        return Ok(Arc::clone(model));
+    }
+    let model = Arc::new(Model::from_bytes(MODEL_BYTES)?);
+    Ok(Arc::clone(MODEL.get_or_init(|| model)))
+}
 
 /// The entity-tagging stage.
-#[derive(Debug, Default, Clone)]
-pub struct Tagger;
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    model: Arc<Model>,
+}
+
+impl Default for Tagger {
+    fn default() -> Self {
+        Tagger::new()
+    }
+}
+
+thread_local! {
+    /// Per-thread buffers, reused across documents.
+    static SCRATCH: RefCell<Work> = RefCell::new(Work::default());
+}
+
+#[derive(Debug, Default)]
+struct Work {
+    scratch: model::Scratch,
+    sentences: Vec<Range<usize>>,
+    words: Vec<(u32, u32)>,
+}
+
+/// The text of token spans, without copying.
+struct Words<'a> {
+    text: &'a str,
+    spans: &'a [(u32, u32)],
+}
+
+impl features::WordSeq for Words<'_> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    #[inline]
+    fn word(&self, i: usize) -> &str {
+        let (a, b) = self.spans[i];
+        &self.text[a as usize..b as usize]
+    }
+}
 
 impl Tagger {
     /// A tagger with the bundled model.
+    ///
+    /// # Panics
+    /// If the bundled model is corrupt (a build error, caught by the tests).
     pub fn new() -> Self {
-        Tagger
+        Tagger {
+            model: bundled_model().expect("the bundled tagger model loads"),
+        }
+    }
+
+    /// A tagger with another model.
+    pub fn with_model(model: Arc<Model>) -> Self {
+        Tagger { model }
+    }
+
+    /// The model in use.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Finds entities and clusters in a segmented document, replacing any it
+    /// had.
+    pub fn tag(&self, doc: &mut Document) {
+        doc.entities.clear();
+        doc.clusters.clear();
+        SCRATCH.with(|work| {
+            let mut work = work.borrow_mut();
+            let work = &mut *work;
+            work.words.clear();
+            work.words
+                .extend(doc.tokens.iter().map(|t| (t.span.start, t.span.end)));
+            // Decoding units: the sentences, cut again at line breaks, since
+            // a name never runs across lines (headlines, datelines and
+            // lists are set on lines of their own whatever the segmenter
+            // made of them).
+            work.sentences.clear();
+            for r in doc.sentences.iter().map(|s| s.token_range()) {
+                if r.end > doc.tokens.len() || r.start > r.end {
+                    continue;
+                }
+                let mut start = r.start;
+                for t in r.start + 1..r.end {
+                    let gap =
+                        doc.tokens[t - 1].span.end as usize..doc.tokens[t].span.start as usize;
+                    if doc.text.get(gap).is_some_and(|g| g.contains('\n')) {
+                        work.sentences.push(start..t);
+                        start = t;
+                    }
+                }
+                work.sentences.push(start..r.end);
+            }
+            let words = Words {
+                text: &doc.text,
+                spans: &work.words,
+            };
+            self.model.tag(&words, &work.sentences, &mut work.scratch);
+            let tags = &work.scratch.tags;
+            let mut entities = std::mem::take(&mut doc.entities);
+            for (si, sent) in doc.sentences.iter().enumerate() {
+                let r = sent.token_range();
+                if r.end > tags.len() || r.start > r.end {
+                    continue;
+                }
+                decode::spans(&tags[r.clone()], |a, b, ty| {
+                    let (a, b) = (r.start + a, r.start + b);
+                    entities.push(Entity {
+                        span: tokens_span(doc, a, b),
+                        label: decode::TYPES[ty],
+                        tokens: a as u32..b as u32,
+                        sentence_idx: si as u32,
+                        cluster: None,
+                    });
+                });
+            }
+            doc.entities = entities;
+            coref::mark_abbreviated_titles(doc, &self.model.lexicon, &mut work.scratch.dc);
+            coref::strip_leading_titles(doc, &work.scratch.dc);
+            rules::add_numeric_entities(doc);
+            doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
+            coref::cluster(doc, &work.scratch.dc);
+        });
+    }
+}
+
+fn tokens_span(doc: &Document, a: usize, b: usize) -> Span {
+    Span {
+        start: doc.tokens[a].span.start,
+        end: doc.tokens[b - 1].span.end,
     }
 }
 
@@ -20,7 +210,8 @@ impl Stage for Tagger {
         "tagger"
     }
 
-    fn process(&self, _doc: &mut Document) -> Result<(), StageError> {
+    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        self.tag(doc);
         Ok(())
     }
 }

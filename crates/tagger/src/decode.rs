@@ -1,0 +1,310 @@
+//! BILOU tags over the four learned types and Viterbi decoding with the
+//! tag-sequence constraints built in.
+
+use document::Label;
+
+/// Number of learned entity types (PER, ORG, LOC, MISC).
+pub(crate) const N_TYPES: usize = 4;
+/// Number of tags: `O` plus B, I, L, U for each type.
+pub(crate) const N_TAGS: usize = 1 + 4 * N_TYPES;
+
+/// The tag `O`.
+pub(crate) const O: u8 = 0;
+
+/// Position of a tag inside its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Outside,
+    Begin,
+    Inside,
+    Last,
+    Unit,
+}
+
+/// The learned types, in tag order.
+pub(crate) const TYPES: [Label; N_TYPES] = [Label::Person, Label::Org, Label::Loc, Label::Misc];
+
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
+/// Type index of a label, if it is a learned one.
+pub(crate) fn type_index(label: Label) -> Option<usize> {
+    TYPES.iter().position(|&l| l == label)
+}
+
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
+/// The tag for `part` of type `ty`.
+#[inline]
+pub(crate) fn tag(part: Part, ty: usize) -> u8 {
+    let base = 1 + 4 * ty as u8;
+    match part {
+        Part::Outside => O,
+        Part::Begin => base,
+        Part::Inside => base + 1,
+        Part::Last => base + 2,
+        Part::Unit => base + 3,
+    }
+}
+
+/// The part and type index of a tag.
+#[inline]
+pub(crate) fn split(tag: u8) -> (Part, usize) {
+    if tag == O {
+        return (Part::Outside, 0);
+    }
+    let t = tag - 1;
+    let part = match t % 4 {
+        0 => Part::Begin,
+        1 => Part::Inside,
+        2 => Part::Last,
+        _ => Part::Unit,
+    };
+    (part, (t / 4) as usize)
+}
+
+/// Whether `next` may follow `prev` (`None` = sentence start).
+pub(crate) fn allowed(prev: Option<u8>, next: u8) -> bool {
+    let (np, nt) = split(next);
+    let open = match prev {
+        None => None,
+        Some(p) => match split(p) {
+            (Part::Begin | Part::Inside, t) => Some(t),
+            _ => None,
+        },
+    };
+    match open {
+        Some(t) => matches!(np, Part::Inside | Part::Last) && nt == t,
+        None => matches!(np, Part::Outside | Part::Begin | Part::Unit),
+    }
+}
+
+/// Whether a sentence may end after `tag`.
+pub(crate) fn may_end(tag: u8) -> bool {
+    matches!(split(tag).0, Part::Outside | Part::Last | Part::Unit)
+}
+
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
+/// Tags of entity spans (token indices, end exclusive) over `n` tokens.
+pub(crate) fn encode(n: usize, spans: &[(usize, usize, usize)], out: &mut Vec<u8>) {
+    out.clear();
+    out.resize(n, O);
+    for &(a, b, ty) in spans {
+        if b == a + 1 {
+            out[a] = tag(Part::Unit, ty);
+        } else if b > a + 1 {
+            out[a] = tag(Part::Begin, ty);
+            for t in &mut out[a + 1..b - 1] {
+                *t = tag(Part::Inside, ty);
+            }
+            out[b - 1] = tag(Part::Last, ty);
+        }
+    }
+}
+
+/// Entity spans `(start, end, type)` of a well-formed tag sequence; a
+/// malformed one is repaired leniently (an unfinished entity ends where the
+/// next one starts).
+pub(crate) fn spans(tags: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+    let mut open: Option<(usize, usize)> = None;
+    for (i, &t) in tags.iter().enumerate() {
+        let (part, ty) = split(t);
+        match part {
+            Part::Outside => {
+                if let Some((s, oty)) = open.take() {
+                    f(s, i, oty);
+                }
+            }
+            Part::Begin | Part::Unit => {
+                if let Some((s, oty)) = open.take() {
+                    f(s, i, oty);
+                }
+                if part == Part::Unit {
+                    f(i, i + 1, ty);
+                } else {
+                    open = Some((i, ty));
+                }
+            }
+            Part::Inside | Part::Last => {
+                match open {
+                    Some((_, oty)) if oty == ty => {}
+                    Some((s, oty)) => {
+                        f(s, i, oty);
+                        open = Some((i, ty));
+                    }
+                    None => open = Some((i, ty)),
+                }
+                if part == Part::Last {
+                    if let Some((s, oty)) = open.take() {
+                        f(s, i + 1, oty);
+                    }
+                }
+            }
+        }
+    }
+    if let Some((s, oty)) = open {
+        f(s, tags.len(), oty);
+    }
+}
+
+/// Transition scores of a model: `trans[prev * N_TAGS + next]`, plus start
+/// and end scores. Forbidden transitions are never taken whatever the score.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Transitions {
+    pub trans: Vec<i32>,
+    pub start: Vec<i32>,
+    pub end: Vec<i32>,
+}
+
+impl Transitions {
+    pub(crate) fn zero() -> Self {
+        Transitions {
+            trans: vec![0; N_TAGS * N_TAGS],
+            start: vec![0; N_TAGS],
+            end: vec![0; N_TAGS],
+        }
+    }
+}
+
+/// Reusable Viterbi buffers.
+#[derive(Debug, Default)]
+pub(crate) struct Viterbi {
+    score: Vec<i64>,
+    back: Vec<u8>,
+}
+
+/// Score of an impossible state: far below any real score, yet safe to add
+/// transition and emission scores to.
+const NEG: i64 = -(1 << 50);
+
+/// Allowed transitions, allowed first tags, allowed last tags.
+type Allowed = ([[bool; N_TAGS]; N_TAGS], [bool; N_TAGS], [bool; N_TAGS]);
+
+/// Tables of allowed transitions, computed once.
+fn allowed_tables() -> &'static Allowed {
+    use std::sync::OnceLock;
+    static TABLES: OnceLock<Allowed> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut trans = [[false; N_TAGS]; N_TAGS];
+        let mut start = [false; N_TAGS];
+        let mut end = [false; N_TAGS];
+        for next in 0..N_TAGS as u8 {
+            start[next as usize] = allowed(None, next);
+            end[next as usize] = may_end(next);
+            for prev in 0..N_TAGS as u8 {
+                trans[prev as usize][next as usize] = allowed(Some(prev), next);
+            }
+        }
+        (trans, start, end)
+    })
+}
+
+/// Tags after which an entity is closed: O, L-x, U-x.
+const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+/// Tags that may follow a closed one: O, B-x, U-x.
+const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+
+impl Viterbi {
+    /// The best tag sequence for emission scores `emit[i * N_TAGS + tag]`
+    /// of `n` tokens, written to `out`.
+    pub(crate) fn decode(&mut self, emit: &[i32], n: usize, tr: &Transitions, out: &mut Vec<u8>) {
+        out.clear();
+        if n == 0 {
+            return;
+        }
+        let (_, ok_start, ok_end) = allowed_tables();
+        self.score.clear();
+        self.score.resize(n * N_TAGS, NEG);
+        self.back.clear();
+        self.back.resize(n * N_TAGS, 0);
+        for t in 0..N_TAGS {
+            if ok_start[t] {
+                self.score[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
+            }
+        }
+        for i in 1..n {
+            let (done, rest) = self.score.split_at_mut(i * N_TAGS);
+            let prev = &done[(i - 1) * N_TAGS..];
+            let cur = &mut rest[..N_TAGS];
+            let back = &mut self.back[i * N_TAGS..(i + 1) * N_TAGS];
+            let em = &emit[i * N_TAGS..(i + 1) * N_TAGS];
+            // O, B-x and U-x follow a closed tag (O, L-y, U-y).
+            for next in OPENERS {
+                let mut best = NEG;
+                let mut arg = 0u8;
+                for p in CLOSED {
+                    let s = prev[p] + i64::from(tr.trans[p * N_TAGS + next]);
+                    if s > best {
+                        best = s;
+                        arg = p as u8;
+                    }
+                }
+                cur[next] = best + i64::from(em[next]);
+                back[next] = arg;
+            }
+            // I-x and L-x follow B-x or I-x.
+            for ty in 0..N_TYPES {
+                let (b, inside) = (1 + 4 * ty, 2 + 4 * ty);
+                for next in [inside, inside + 1] {
+                    let sb = prev[b] + i64::from(tr.trans[b * N_TAGS + next]);
+                    let si = prev[inside] + i64::from(tr.trans[inside * N_TAGS + next]);
+                    let (best, arg) = if si > sb { (si, inside) } else { (sb, b) };
+                    cur[next] = best + i64::from(em[next]);
+                    back[next] = arg as u8;
+                }
+            }
+            // Keep scores small: only differences matter.
+            let top = cur.iter().copied().max().unwrap_or(0);
+            for s in cur.iter_mut() {
+                *s = (*s - top).max(NEG);
+            }
+        }
+        let last = &self.score[(n - 1) * N_TAGS..];
+        let mut best = NEG;
+        let mut arg = O;
+        for t in 0..N_TAGS {
+            if ok_end[t] && last[t] > NEG {
+                let s = last[t] + i64::from(tr.end[t]);
+                if s > best {
+                    best = s;
+                    arg = t as u8;
+                }
+            }
+        }
+        out.resize(n, O);
+        out[n - 1] = arg;
+        for i in (1..n).rev() {
+            out[i - 1] = self.back[i * N_TAGS + out[i] as usize];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_and_spans_round_trip() {
+        let spans_in = vec![(0, 2, 0), (3, 4, 2), (5, 8, 1)];
+        let mut tags = Vec::new();
+        encode(9, &spans_in, &mut tags);
+        let mut back = Vec::new();
+        spans(&tags, |a, b, t| back.push((a, b, t)));
+        assert_eq!(back, spans_in);
+    }
+
+    #[test]
+    fn viterbi_respects_constraints() {
+        // Emissions prefer I-PER everywhere, which is not a valid sequence
+        // start; the decoder must produce a well-formed sequence.
+        let n = 3;
+        let mut emit = vec![0i32; n * N_TAGS];
+        for i in 0..n {
+            emit[i * N_TAGS + tag(Part::Inside, 0) as usize] = 10;
+        }
+        let mut out = Vec::new();
+        Viterbi::default().decode(&emit, n, &Transitions::zero(), &mut out);
+        assert!(allowed(None, out[0]));
+        for w in out.windows(2) {
+            assert!(allowed(Some(w[0]), w[1]));
+        }
+        assert!(may_end(out[n - 1]));
+    }
+}

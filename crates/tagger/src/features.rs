@@ -1,0 +1,490 @@
+//! Feature extraction, shared by training and tagging.
+//!
+//! A feature is a 64-bit hash of a template and a value. [`DocContext`]
+//! analyses a whole document once (word hashes, shapes, word clusters,
+//! gazetteer matches, document-level casing statistics); [`base_features`]
+//! then emits the features of one token, and [`Aggregates`] +
+//! [`doc_features`] the second-stage features that look at the first
+//! stage's labels of the same word elsewhere in the document.
+
+use std::ops::Range;
+
+use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
+use crate::lexicon::Lexicon;
+use crate::table::Table;
+use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
+
+/// Per-token sentence context bits.
+mod ctx {
+    /// First word of its sentence (after any leading punctuation).
+    pub const FIRST: u8 = 1;
+    /// The sentence is written in capitals (a headline or a table).
+    pub const CAPS_SENTENCE: u8 = 1 << 1;
+    /// Preceded by an opening quote or parenthesis.
+    pub const AFTER_OPEN: u8 = 1 << 2;
+}
+
+/// Document-level casing statistics of a word (by lower-cased key).
+mod seen {
+    /// The word occurs starting with a lower-case letter somewhere.
+    pub const LOWER: u8 = 1;
+    /// The word occurs capitalised in mid-sentence of a normal sentence.
+    pub const CAP_MID: u8 = 1 << 1;
+    /// The word occurs in capitals in a normal sentence (an acronym).
+    pub const ACRONYM: u8 = 1 << 2;
+}
+
+/// A document's tokens as strings, however they are stored.
+pub(crate) trait WordSeq {
+    /// Number of tokens.
+    fn len(&self) -> usize;
+    /// The text of token `i`.
+    fn word(&self, i: usize) -> &str;
+}
+
+impl<S: AsRef<str>> WordSeq for [S] {
+    #[inline]
+    fn len(&self) -> usize {
+        <[S]>::len(self)
+    }
+
+    #[inline]
+    fn word(&self, i: usize) -> &str {
+        self[i].as_ref()
+    }
+}
+
+/// A value for neighbours outside the sentence.
+const BOUNDARY: u64 = 0x5eed_0000_0000_0001;
+
+/// What the tagger knows about every token of a document before tagging.
+#[derive(Debug, Default)]
+pub(crate) struct DocContext {
+    pub info: Vec<WordInfo>,
+    /// Word-cluster path of each token (`bits | len << 24`), 0 if unknown.
+    pub cluster: Vec<u32>,
+    /// Gazetteer matches: bit `4 * kind + part` (part 0 B, 1 I, 2 L, 3 U).
+    pub gaz: Vec<u128>,
+    pub ctx: Vec<u8>,
+    pub seen: Vec<u8>,
+    /// Corpus casing bucket of each word (0 unknown, 1 name-like .. 5
+    /// common word).
+    pub case: Vec<u8>,
+    /// Scratch: lower-cased key -> [`seen`] bits.
+    seen_map: Table,
+}
+
+impl DocContext {
+    /// Whether token `i` is the first word of its sentence.
+    pub(crate) fn is_sentence_first(&self, i: usize) -> bool {
+        self.ctx.get(i).is_some_and(|c| c & ctx::FIRST != 0)
+    }
+
+    /// Analyses the document `words` split into `sentences` (token index
+    /// ranges, in order, not overlapping).
+    pub(crate) fn compute<W: WordSeq + ?Sized>(
+        &mut self,
+        lex: &Lexicon,
+        words: &W,
+        sentences: &[Range<usize>],
+    ) {
+        let n = words.len();
+        self.info.clear();
+        self.info.extend((0..n).map(|i| analyse(words.word(i))));
+        self.ctx.clear();
+        self.ctx.resize(n, 0);
+        self.gaz.clear();
+        self.gaz.resize(n, 0);
+        self.cluster.clear();
+        self.cluster.resize(n, 0);
+        self.seen.clear();
+        self.seen.resize(n, 0);
+        self.case.clear();
+        self.case.extend(
+            self.info
+                .iter()
+                .map(|w| lex.case_stats.get(w.key).unwrap_or(0) as u8),
+        );
+        self.seen_map.clear();
+
+        for sent in sentences {
+            let (mut alpha, mut caps) = (0usize, 0usize);
+            for i in sent.clone() {
+                let f = self.info[i].flags;
+                if f & flag::HAS_ALPHA != 0 && self.info[i].len > 1 {
+                    alpha += 1;
+                    if f & flag::ALL_CAPS != 0 {
+                        caps += 1;
+                    }
+                }
+            }
+            let caps_sentence = alpha >= 2 && caps * 10 >= alpha * 7;
+            let mut first = true;
+            let mut after_open = false;
+            for i in sent.clone() {
+                let f = self.info[i].flags;
+                let mut c = 0;
+                if caps_sentence {
+                    c |= ctx::CAPS_SENTENCE;
+                }
+                if after_open {
+                    c |= ctx::AFTER_OPEN;
+                }
+                if first && f & (flag::HAS_ALPHA | flag::HAS_DIGIT) != 0 {
+                    c |= ctx::FIRST;
+                    first = false;
+                }
+                self.ctx[i] = c;
+                let w = words.word(i);
+                after_open = matches!(
+                    w,
+                    "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
+                );
+            }
+            lex.match_gazetteer(&self.info, sent.clone(), &mut self.gaz);
+        }
+
+        // Document-level casing of each word.
+        for i in 0..n {
+            let f = self.info[i].flags;
+            if f & flag::HAS_ALPHA == 0 {
+                continue;
+            }
+            let c = self.ctx[i];
+            let mut bits = 0u8;
+            if f & flag::LOWER != 0 {
+                bits |= seen::LOWER;
+            } else if c & (ctx::FIRST | ctx::CAPS_SENTENCE) == 0 {
+                if f & flag::ALL_CAPS != 0 {
+                    bits |= seen::ACRONYM;
+                } else if f & flag::INIT_CAP != 0 {
+                    bits |= seen::CAP_MID;
+                }
+            }
+            if bits != 0 {
+                *self.seen_map.entry(self.info[i].key, 0) |= u32::from(bits);
+            }
+        }
+        for i in 0..n {
+            if self.info[i].flags & flag::HAS_ALPHA != 0 {
+                self.seen[i] = self.seen_map.get(self.info[i].key).unwrap_or(0) as u8;
+            }
+        }
+
+        // Word clusters, with case normalised where the casing says little.
+        for i in 0..n {
+            let f = self.info[i].flags;
+            if f & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
+                continue;
+            }
+            let w = words.word(i);
+            let c = self.ctx[i];
+            let caps_word = f & flag::ALL_CAPS != 0 && c & ctx::CAPS_SENTENCE != 0;
+            let exact = crate::text::hash_exact(w);
+            let path = if caps_word {
+                lex.cluster(hash_title(w))
+                    .or_else(|| lex.cluster(hash_lower(w)))
+                    .or_else(|| lex.cluster(exact))
+            } else {
+                lex.cluster(exact).or_else(|| {
+                    if c & ctx::FIRST != 0 || f & flag::ALL_CAPS != 0 {
+                        lex.cluster(hash_lower(w))
+                            .or_else(|| lex.cluster(hash_title(w)))
+                    } else {
+                        None
+                    }
+                })
+            };
+            self.cluster[i] = path.unwrap_or(0);
+        }
+    }
+}
+
+// Feature templates. Offsets are folded into the template id.
+const T_BIAS: u64 = 1;
+const T_EXACT: u64 = 2;
+const T_LOWER: u64 = 3;
+const T_PREFIX: u64 = 4;
+const T_SUFFIX: u64 = 5;
+const T_SHAPE: u64 = 6;
+const T_LONG_SHAPE: u64 = 7;
+const T_SHAPE_LEFT: u64 = 8;
+const T_SHAPE_RIGHT: u64 = 9;
+const T_SHAPE_3: u64 = 10;
+const T_BIGRAM_LEFT: u64 = 11;
+const T_BIGRAM_RIGHT: u64 = 12;
+const T_CTX: u64 = 13;
+const T_CLUSTER: u64 = 14;
+const T_GAZ: u64 = 15;
+const T_GAZ_CAP: u64 = 16;
+const T_SEEN: u64 = 17;
+const T_LEN: u64 = 18;
+const T_CAPS_WINDOW: u64 = 19;
+const T_EXACT_CTX: u64 = 20;
+const T_CLUSTER_LOWER: u64 = 21;
+const T_CASE: u64 = 22;
+// Second stage.
+const T_S1: u64 = 40;
+const T_AGG: u64 = 41;
+const T_AGG_MAJOR: u64 = 42;
+const T_AGG_MAJOR_S1: u64 = 43;
+const T_S1_PAIR: u64 = 44;
+const T_AGG_NONE: u64 = 45;
+
+#[inline]
+fn t(template: u64, offset: i64) -> u64 {
+    template * 64 + (offset + 8) as u64
+}
+
+#[inline]
+fn case_class(f: u16) -> u64 {
+    if f & flag::PUNCT != 0 {
+        1
+    } else if f & flag::ALL_CAPS != 0 {
+        2
+    } else if f & flag::INIT_CAP != 0 {
+        3
+    } else if f & flag::LOWER != 0 {
+        4
+    } else if f & flag::HAS_DIGIT != 0 {
+        5
+    } else {
+        6
+    }
+}
+
+/// Emits the first-stage features of token `i` of the sentence `sent`.
+#[inline]
+pub(crate) fn base_features<W: WordSeq + ?Sized>(
+    dc: &DocContext,
+    words: &W,
+    sent: Range<usize>,
+    i: usize,
+    mut emit: impl FnMut(u64),
+) {
+    let info = &dc.info;
+    let me = &info[i];
+    let word = words.word(i);
+    let at = |k: i64| -> Option<&WordInfo> {
+        let j = i as i64 + k;
+        if j >= sent.start as i64 && j < sent.end as i64 {
+            Some(&info[j as usize])
+        } else {
+            None
+        }
+    };
+    let lower = |k: i64| at(k).map_or(BOUNDARY, |w| w.lower);
+    let shape = |k: i64| at(k).map_or(BOUNDARY, |w| w.shape);
+    let c = dc.ctx[i];
+    let cc = case_class(me.flags);
+
+    emit(T_BIAS);
+    emit(combine(T_EXACT, me.exact));
+    emit(combine(t(T_EXACT_CTX, 0), combine(me.exact, u64::from(c))));
+    for k in -2..=2 {
+        emit(combine(t(T_LOWER, k), lower(k)));
+    }
+    for k in [-1i64, 1] {
+        emit(combine(t(T_EXACT, k), at(k).map_or(BOUNDARY, |w| w.exact)));
+    }
+    if me.flags & flag::PUNCT == 0 {
+        prefixes(word, 4, |n, h| emit(combine(t(T_PREFIX, n as i64), h)));
+        suffixes(word, 4, |n, h| emit(combine(t(T_SUFFIX, n as i64), h)));
+    }
+    for k in -1..=1 {
+        emit(combine(t(T_SHAPE, k), shape(k)));
+    }
+    emit(combine(T_LONG_SHAPE, me.long_shape));
+    emit(combine(T_SHAPE_LEFT, combine(shape(-1), me.shape)));
+    emit(combine(T_SHAPE_RIGHT, combine(me.shape, shape(1))));
+    emit(combine(
+        T_SHAPE_3,
+        combine(combine(shape(-1), me.shape), shape(1)),
+    ));
+    emit(combine(T_BIGRAM_LEFT, combine(lower(-1), me.lower)));
+    emit(combine(T_BIGRAM_RIGHT, combine(me.lower, lower(1))));
+    emit(combine(T_CTX, u64::from(c) * 16 + cc));
+    let caps_window = at(-1).map_or(0, |w| case_class(w.flags)) * 64
+        + cc * 8
+        + at(1).map_or(0, |w| case_class(w.flags));
+    emit(combine(
+        T_CAPS_WINDOW,
+        caps_window * 8 + u64::from(c & ctx::CAPS_SENTENCE),
+    ));
+    emit(combine(T_LEN, u64::from(me.len.min(12)) * 16 + cc));
+    emit(combine(
+        T_SEEN,
+        u64::from(dc.seen[i]) * 256 + u64::from(c) * 16 + cc,
+    ));
+
+    // How the word is usually written, against how it is written here.
+    emit(combine(
+        t(T_CASE, 0),
+        u64::from(dc.case[i]) * 256 + u64::from(c & (ctx::FIRST | ctx::CAPS_SENTENCE)) * 16 + cc,
+    ));
+
+    // Word clusters: path prefixes of several lengths.
+    for k in -2i64..=2 {
+        let j = i as i64 + k;
+        let path = if j >= sent.start as i64 && j < sent.end as i64 {
+            dc.cluster[j as usize]
+        } else {
+            continue;
+        };
+        if path == 0 {
+            if k == 0 {
+                emit(combine(t(T_CLUSTER, 0), 0));
+            }
+            continue;
+        }
+        let len = path >> 24;
+        let bits = path & 0x00ff_ffff;
+        let lens: &[u32] = if k == 0 {
+            &[4, 6, 10, 14, 20]
+        } else {
+            &[4, 8, 12]
+        };
+        for &p in lens {
+            let p = p.min(len);
+            let prefix = u64::from(bits >> (len - p)) | (u64::from(p) << 32);
+            emit(combine(t(T_CLUSTER, k), prefix));
+            if k == 0 && p == 8.min(len) {
+                emit(combine(T_CLUSTER_LOWER, prefix * 8 + cc));
+            }
+        }
+    }
+
+    // Gazetteers.
+    for k in -1i64..=1 {
+        let j = i as i64 + k;
+        if j < sent.start as i64 || j >= sent.end as i64 {
+            continue;
+        }
+        let mut mask = dc.gaz[j as usize];
+        while mask != 0 {
+            let b = u64::from(mask.trailing_zeros());
+            mask &= mask - 1;
+            emit(combine(t(T_GAZ, k), b));
+            if k == 0 {
+                emit(combine(T_GAZ_CAP, b * 8 + cc));
+            }
+        }
+    }
+}
+
+/// First-stage labels of each word, counted over the document.
+#[derive(Debug, Default)]
+pub(crate) struct Aggregates {
+    /// key -> index into `counts`.
+    index: Table,
+    /// Per word: count of (type, part) with part 0 B, 1 I, 2 L, 3 U, and
+    /// at `N_TYPES * 4` the number of occurrences.
+    counts: Vec<[u16; N_TYPES * 4 + 1]>,
+    /// Per token: index into `counts`, or `u32::MAX`.
+    slot: Vec<u32>,
+}
+
+#[inline]
+fn part_index(part: Part) -> usize {
+    match part {
+        Part::Begin => 0,
+        Part::Inside => 1,
+        Part::Last => 2,
+        _ => 3,
+    }
+}
+
+impl Aggregates {
+    /// Counts the first-stage `tags` of every capitalised word.
+    pub(crate) fn compute(&mut self, dc: &DocContext, tags: &[u8]) {
+        self.index.clear();
+        self.counts.clear();
+        self.slot.clear();
+        self.slot.resize(tags.len(), u32::MAX);
+        for (i, &tag) in tags.iter().enumerate() {
+            let f = dc.info[i].flags;
+            if f & (flag::INIT_CAP | flag::ALL_CAPS) == 0 {
+                continue;
+            }
+            let next = self.counts.len() as u32;
+            let slot = *self.index.entry(dc.info[i].key, next);
+            if slot == next {
+                self.counts.push([0; N_TYPES * 4 + 1]);
+            }
+            self.slot[i] = slot;
+            let row = &mut self.counts[slot as usize];
+            row[N_TYPES * 4] = row[N_TYPES * 4].saturating_add(1);
+            if tag != O {
+                let (part, ty) = split(tag);
+                let cell = &mut row[ty * 4 + part_index(part)];
+                *cell = cell.saturating_add(1);
+            }
+        }
+    }
+}
+
+/// Emits the second-stage features of token `i` given the first-stage tags
+/// of the document.
+#[inline]
+pub(crate) fn doc_features(
+    agg: &Aggregates,
+    tags: &[u8],
+    sent: Range<usize>,
+    i: usize,
+    mut emit: impl FnMut(u64),
+) {
+    let s1 = |k: i64| -> u64 {
+        let j = i as i64 + k;
+        if j >= sent.start as i64 && j < sent.end as i64 {
+            u64::from(tags[j as usize])
+        } else {
+            N_TAGS as u64
+        }
+    };
+    let me = s1(0);
+    emit(combine(t(T_S1, 0), me));
+    emit(combine(t(T_S1, -1), s1(-1)));
+    emit(combine(t(T_S1, 1), s1(1)));
+    emit(combine(T_S1_PAIR, s1(-1) * 32 + me));
+    let slot = agg.slot[i];
+    if slot == u32::MAX {
+        return;
+    }
+    let mut row = agg.counts[slot as usize];
+    // Other occurrences only: take this token's own label out.
+    row[N_TYPES * 4] -= 1;
+    if tags[i] != O {
+        let (part, ty) = split(tags[i]);
+        row[ty * 4 + part_index(part)] -= 1;
+    }
+    if row[N_TYPES * 4] == 0 {
+        return;
+    }
+    let mut per_type = [0u32; N_TYPES];
+    for ty in 0..N_TYPES {
+        for p in 0..4 {
+            let n = row[ty * 4 + p];
+            if n > 0 {
+                emit(combine(T_AGG, (ty * 4 + p) as u64));
+                per_type[ty] += u32::from(n);
+            }
+        }
+    }
+    let total: u32 = per_type.iter().sum();
+    if total == 0 {
+        emit(combine(T_AGG_NONE, u64::from(row[N_TYPES * 4].min(3))));
+        return;
+    }
+    let (major, &n_major) = per_type
+        .iter()
+        .enumerate()
+        .max_by_key(|&(ty, &n)| (n, std::cmp::Reverse(ty)))
+        .expect("four types");
+    // How dominant the majority is, coarsely.
+    let share = u64::from(n_major * 4 / total.max(1)).min(3);
+    emit(combine(T_AGG_MAJOR, major as u64 * 4 + share));
+    emit(combine(
+        T_AGG_MAJOR_S1,
+        (major as u64 * 4 + share) * 32 + me,
+    ));
+}

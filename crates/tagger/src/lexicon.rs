@@ -1,0 +1,165 @@
+//! The model's word knowledge that is not weights: gazetteer phrases and
+//! word clusters learned from unlabeled news.
+
+use std::ops::Range;
+
+use crate::table::Table;
+use crate::text::{combine, flag, WordInfo};
+
+/// Gazetteer kinds (bit positions in a phrase's kind mask).
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
+pub(crate) mod kind {
+    pub const FIRST_NAME: u32 = 0;
+    pub const FIRST_NAME_RARE: u32 = 1;
+    pub const SURNAME: u32 = 2;
+    pub const SURNAME_RARE: u32 = 3;
+    pub const COUNTRY: u32 = 4;
+    pub const DEMONYM: u32 = 5;
+    pub const CITY_BIG: u32 = 6;
+    pub const CITY: u32 = 7;
+    pub const REGION: u32 = 8;
+    pub const PARTY: u32 = 9;
+    pub const INTL_ORG: u32 = 10;
+    pub const COMPANY: u32 = 11;
+    pub const MEDIA: u32 = 12;
+    pub const GOV_ORG: u32 = 13;
+    pub const OTHER_ORG: u32 = 14;
+    /// Job titles and honorifics (`President`, `Secretary General`, `Mr`).
+    pub const TITLE: u32 = 15;
+    /// Title modifiers (`former`, `deputy`, `acting`).
+    pub const TITLE_MODIFIER: u32 = 16;
+}
+
+/// Set in a phrase-table value when the key is a proper prefix of a longer
+/// phrase, so matching can go on.
+const PREFIX_BIT: u32 = 1 << 31;
+
+/// Seed of phrase hashes.
+pub(crate) const PHRASE_SEED: u64 = 0x6a09_e667_f3bc_c909;
+
+/// Gazetteers and word clusters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Lexicon {
+    /// Phrase hash (see [`phrase_step`]) -> kind mask | [`PREFIX_BIT`].
+    pub gazetteer: Table,
+    /// Longest phrase, in tokens.
+    pub max_phrase: u32,
+    /// Word hash (`text::hash_exact`) -> cluster path `bits | len << 24`.
+    pub clusters: Table,
+    /// Lower-cased word key -> how often the word is written in lower case
+    /// in mid-sentence in unlabeled news, as a bucket 1..=5 (see
+    /// [`case_bucket`]); absent for rare words.
+    pub case_stats: Table,
+}
+
+/// Bucket of the share of lower-case occurrences: 1 almost never (a name),
+/// 5 almost always (a common word).
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
+pub(crate) fn case_bucket(lower: u32, total: u32) -> u32 {
+    let share = f64::from(lower) / f64::from(total.max(1));
+    match share {
+        x if x < 0.05 => 1,
+        x if x < 0.3 => 2,
+        x if x < 0.7 => 3,
+        x if x < 0.95 => 4,
+        _ => 5,
+    }
+}
+
+/// Extends a phrase hash by one token's lower-cased key.
+#[inline]
+pub(crate) fn phrase_step(h: u64, key: u64) -> u64 {
+    combine(h, key)
+}
+
+impl Lexicon {
+    /// The cluster path of a word hash.
+    #[inline]
+    pub(crate) fn cluster(&self, word: u64) -> Option<u32> {
+        self.clusters.get(word)
+    }
+
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
+    /// Adds a gazetteer phrase given its tokens' lower-cased keys.
+    pub(crate) fn add_phrase(&mut self, keys: &[u64], kind: u32) {
+        if keys.is_empty() {
+            return;
+        }
+        let mut h = PHRASE_SEED;
+        for (n, &k) in keys.iter().enumerate() {
+            h = phrase_step(h, k);
+            let v = self.gazetteer.entry(h, 0);
+            if n + 1 == keys.len() {
+                *v |= 1 << kind;
+            } else {
+                *v |= PREFIX_BIT;
+            }
+        }
+        self.max_phrase = self.max_phrase.max(keys.len() as u32);
+    }
+
+    /// The gazetteer kinds of the phrase made of these word keys (0 if
+    /// none).
+    pub(crate) fn phrase_kinds(&self, keys: &[u64]) -> u32 {
+        let h = keys.iter().fold(PHRASE_SEED, |h, &k| phrase_step(h, k));
+        self.gazetteer.get(h).map_or(0, |v| v & !PREFIX_BIT)
+    }
+
+    /// Marks the gazetteer matches inside `sent`: bit `4 * kind + part` of
+    /// `out[token]`, part 0 B, 1 I, 2 L, 3 U.
+    pub(crate) fn match_gazetteer(&self, info: &[WordInfo], sent: Range<usize>, out: &mut [u128]) {
+        for start in sent.clone() {
+            if info[start].flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
+                continue;
+            }
+            let mut h = PHRASE_SEED;
+            let stop = sent.end.min(start + self.max_phrase as usize);
+            for end in start..stop {
+                h = phrase_step(h, info[end].key);
+                let Some(v) = self.gazetteer.get(h) else {
+                    break;
+                };
+                let mut kinds = v & !PREFIX_BIT;
+                while kinds != 0 {
+                    let k = kinds.trailing_zeros();
+                    kinds &= kinds - 1;
+                    let base = 4 * k;
+                    if end == start {
+                        out[start] |= 1 << (base + 3);
+                    } else {
+                        out[start] |= 1 << base;
+                        for o in &mut out[start + 1..end] {
+                            *o |= 1 << (base + 1);
+                        }
+                        out[end] |= 1 << (base + 2);
+                    }
+                }
+                if v & PREFIX_BIT == 0 {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{analyse, hash_lower};
+
+    #[test]
+    fn phrases_match_case_insensitively_with_positions() {
+        let mut lex = Lexicon::default();
+        lex.add_phrase(&[hash_lower("labor"), hash_lower("party")], kind::PARTY);
+        lex.add_phrase(&[hash_lower("norway")], kind::COUNTRY);
+        let words = ["the", "NORWAY", "Labor", "Party", "said"];
+        let info: Vec<_> = words.iter().map(|w| analyse(w)).collect();
+        let mut out = vec![0u128; words.len()];
+        lex.match_gazetteer(&info, 0..words.len(), &mut out);
+        assert_eq!(out[0], 0);
+        assert_eq!(out[1], 1u128 << (4 * kind::COUNTRY + 3));
+        assert_eq!(out[2], 1u128 << (4 * kind::PARTY));
+        assert_eq!(out[3], 1u128 << (4 * kind::PARTY + 2));
+        assert_eq!(out[4], 0);
+    }
+}

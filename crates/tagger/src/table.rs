@@ -1,0 +1,284 @@
+//! A read-mostly open-addressing hash table from 64-bit keys (already good
+//! hashes) to `u32` values. It is stored in the model file as it is laid out
+//! in memory, so loading it is a copy, not a rebuild.
+
+/// The key that marks an empty slot; real keys equal to it are remapped.
+const EMPTY: u64 = 0;
+
+#[inline]
+fn fix(key: u64) -> u64 {
+    if key == EMPTY {
+        1
+    } else {
+        key
+    }
+}
+
+/// `u64 -> u32` map with linear probing and a power-of-two capacity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Table {
+    keys: Vec<u64>,
+    values: Vec<u32>,
+    len: usize,
+}
+
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
+impl Table {
+    /// A table that holds `n` entries at a load factor of at most 1/2.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        let cap = (n.max(4) * 2).next_power_of_two();
+        Table {
+            keys: vec![EMPTY; cap],
+            values: vec![0; cap],
+            len: 0,
+        }
+    }
+
+    /// Rebuilds from stored slots; `None` if they are not a valid table.
+    pub(crate) fn from_slots(keys: Vec<u64>, values: Vec<u32>) -> Option<Self> {
+        if keys.len() != values.len() || !keys.len().is_power_of_two() {
+            return None;
+        }
+        let len = keys.iter().filter(|&&k| k != EMPTY).count();
+        Some(Table { keys, values, len })
+    }
+
+    pub(crate) fn keys(&self) -> &[u64] {
+        &self.keys
+    }
+
+    pub(crate) fn values(&self) -> &[u32] {
+        &self.values
+    }
+
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn mask(&self) -> usize {
+        self.keys.len() - 1
+    }
+
+    /// The value for `key`, if present.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<u32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let key = fix(key);
+        let mask = self.mask();
+        let mut at = (key as usize) & mask;
+        loop {
+            let k = self.keys[at];
+            if k == key {
+                return Some(self.values[at]);
+            }
+            if k == EMPTY {
+                return None;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Inserts or replaces; grows when half full.
+    pub(crate) fn insert(&mut self, key: u64, value: u32) {
+        if self.keys.is_empty() || (self.len + 1) * 2 > self.keys.len() {
+            self.grow();
+        }
+        let key = fix(key);
+        let mask = self.mask();
+        let mut at = (key as usize) & mask;
+        loop {
+            let k = self.keys[at];
+            if k == key {
+                self.values[at] = value;
+                return;
+            }
+            if k == EMPTY {
+                self.keys[at] = key;
+                self.values[at] = value;
+                self.len += 1;
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// A mutable reference to the value for `key`, inserting `default` first
+    /// if absent.
+    pub(crate) fn entry(&mut self, key: u64, default: u32) -> &mut u32 {
+        if self.get(key).is_none() {
+            self.insert(key, default);
+        }
+        let key = fix(key);
+        let mask = self.mask();
+        let mut at = (key as usize) & mask;
+        while self.keys[at] != key {
+            at = (at + 1) & mask;
+        }
+        &mut self.values[at]
+    }
+
+    fn grow(&mut self) {
+        let old_keys = std::mem::take(&mut self.keys);
+        let old_values = std::mem::take(&mut self.values);
+        let cap = (old_keys.len() * 2).max(8);
+        self.keys = vec![EMPTY; cap];
+        self.values = vec![0; cap];
+        self.len = 0;
+        for (k, v) in old_keys.into_iter().zip(old_values) {
+            if k != EMPTY {
+                self.insert(k, v);
+            }
+        }
+    }
+
+    /// Forgets every entry, keeping the allocation (a per-document scratch).
+    pub(crate) fn clear(&mut self) {
+        if self.len > 0 {
+            self.keys.fill(EMPTY);
+            self.len = 0;
+        }
+    }
+}
+
+/// A compact `u64 -> u24` map for the hot feature lookups: each slot packs
+/// a 40-bit fingerprint of the key with the value, so a probe touches one
+/// cache line. Two keys with the same slot and fingerprint are confused;
+/// with 40 bits that happens about once per 10^12 absent-key probes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PackedTable {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+/// Largest value a [`PackedTable`] holds.
+pub(crate) const PACKED_MAX: u32 = (1 << 24) - 1;
+
+impl PackedTable {
+    #[inline]
+    fn fingerprint(key: u64) -> u64 {
+        (key >> 24) | (1 << 39)
+    }
+
+    /// A table for exactly `n` entries at a load factor of at most 1/2.
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        PackedTable {
+            slots: vec![0; (n.max(4) * 2).next_power_of_two()],
+            len: 0,
+        }
+    }
+
+    /// Rebuilds from stored slots; `None` if they are not a valid table.
+    pub(crate) fn from_slots(slots: Vec<u64>) -> Option<Self> {
+        if !slots.len().is_power_of_two() {
+            return None;
+        }
+        let len = slots.iter().filter(|&&s| s != 0).count();
+        Some(PackedTable { slots, len })
+    }
+
+    pub(crate) fn slots(&self) -> &[u64] {
+        &self.slots
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Values of all entries.
+    pub(crate) fn values(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots
+            .iter()
+            .filter(|&&s| s != 0)
+            .map(|&s| (s & u64::from(PACKED_MAX)) as u32)
+    }
+
+    /// Inserts a new key (no growth: the capacity was given up front).
+    ///
+    /// # Panics
+    /// If the table is full or `value > PACKED_MAX`.
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
+    pub(crate) fn insert(&mut self, key: u64, value: u32) {
+        assert!(value <= PACKED_MAX && (self.len + 1) * 2 <= self.slots.len());
+        let fp = Self::fingerprint(key) << 24;
+        let mask = self.slots.len() - 1;
+        let mut at = (key as usize) & mask;
+        loop {
+            let s = self.slots[at];
+            if s == 0 || s >> 24 == fp >> 24 {
+                if s == 0 {
+                    self.len += 1;
+                }
+                self.slots[at] = fp | u64::from(value);
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The value for `key`, if present.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let fp = Self::fingerprint(key);
+        let mask = self.slots.len() - 1;
+        let mut at = (key as usize) & mask;
+        loop {
+            let s = self.slots[at];
+            if s == 0 {
+                return None;
+            }
+            if s >> 24 == fp {
+                return Some((s & u64::from(PACKED_MAX)) as u32);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn packed_table_finds_what_was_inserted() {
+        let mut t = PackedTable::with_capacity(1000);
+        for i in 0..1000u64 {
+            t.insert(crate::text::mix(i + 1), i as u32);
+        }
+        assert_eq!(t.len(), 1000);
+        for i in 0..1000u64 {
+            assert_eq!(t.get(crate::text::mix(i + 1)), Some(i as u32));
+        }
+        assert_eq!(t.get(crate::text::mix(5000)), None);
+        assert_eq!(PackedTable::from_slots(t.slots().to_vec()).unwrap(), t);
+    }
+
+    use super::*;
+
+    #[test]
+    fn inserts_grow_and_lookups_find() {
+        let mut t = Table::default();
+        for i in 0..1000u64 {
+            t.insert(crate::text::mix(i + 1), i as u32);
+        }
+        t.insert(0, 7);
+        assert_eq!(t.len(), 1001);
+        for i in 0..1000u64 {
+            assert_eq!(t.get(crate::text::mix(i + 1)), Some(i as u32));
+        }
+        assert_eq!(t.get(0), Some(7));
+        assert_eq!(t.get(12345), None);
+        *t.entry(5, 0) += 3;
+        *t.entry(5, 0) += 3;
+        assert_eq!(t.get(5), Some(6));
+        let copy = Table::from_slots(t.keys().to_vec(), t.values().to_vec()).unwrap();
+        assert_eq!(copy, t);
+        t.clear();
+        assert_eq!(t.get(5), None);
+    }
+}

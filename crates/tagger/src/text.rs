@@ -1,0 +1,329 @@
+//! Allocation-free word analysis: stable hashes of a word's forms, its shape
+//! and capitalisation flags. Training and tagging share this code, so a
+//! feature means the same thing in both.
+
+/// FNV-1a offset basis.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// A 64-bit finaliser (splitmix64) that spreads FNV's weak low bits.
+#[inline]
+pub(crate) fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Order-sensitive combination of two hashes.
+#[inline]
+pub(crate) fn combine(a: u64, b: u64) -> u64 {
+    mix(a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b)
+}
+
+/// Incremental FNV-1a over UTF-8 bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct Hasher(u64);
+
+impl Hasher {
+    #[inline]
+    pub(crate) fn new() -> Self {
+        Hasher(FNV_OFFSET)
+    }
+
+    #[inline]
+    pub(crate) fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+    }
+
+    #[inline]
+    pub(crate) fn char(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            self.byte(b);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn finish(self) -> u64 {
+        mix(self.0)
+    }
+}
+
+/// Lower-cases one char without allocating (the first char of its lower case
+/// mapping; multi-char mappings are rare in news text).
+#[inline]
+pub(crate) fn lower_char(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+#[inline]
+fn upper_char(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_uppercase()
+    } else {
+        c.to_uppercase().next().unwrap_or(c)
+    }
+}
+
+/// Typographic variants that should not make two words different.
+#[inline]
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '`' => '\'',
+        '\u{2013}' | '\u{2014}' => '-',
+        _ => c,
+    }
+}
+
+/// Hash of the lower-cased word (quotes folded); the key of gazetteers and
+/// document-level statistics.
+#[inline]
+pub(crate) fn hash_lower(s: &str) -> u64 {
+    let mut h = Hasher::new();
+    for c in s.chars() {
+        h.char(lower_char(fold_char(c)));
+    }
+    h.finish()
+}
+
+/// Hash of the word in title case (`GERMAN` -> `German`), to look up the
+/// word clusters of ALL-CAPS words.
+#[inline]
+pub(crate) fn hash_title(s: &str) -> u64 {
+    let mut h = Hasher::new();
+    let mut first = true;
+    for c in s.chars() {
+        let c = fold_char(c);
+        h.char(if first { upper_char(c) } else { lower_char(c) });
+        first = false;
+    }
+    h.finish()
+}
+
+/// Hash of the word with quotes folded, as written otherwise (the word
+/// cluster key).
+#[inline]
+pub(crate) fn hash_exact(s: &str) -> u64 {
+    let mut h = Hasher::new();
+    for c in s.chars() {
+        h.char(fold_char(c));
+    }
+    h.finish()
+}
+
+/// Hash of the lower-cased word with every digit replaced by `0`, so that
+/// numbers share features.
+#[inline]
+fn hash_lower_digits(s: &str) -> u64 {
+    let mut h = Hasher::new();
+    for c in s.chars() {
+        let c = if c.is_ascii_digit() { '0' } else { c };
+        h.char(lower_char(fold_char(c)));
+    }
+    h.finish()
+}
+
+#[inline]
+fn hash_exact_digits(s: &str) -> u64 {
+    let mut h = Hasher::new();
+    for c in s.chars() {
+        let c = if c.is_ascii_digit() { '0' } else { c };
+        h.char(fold_char(c));
+    }
+    h.finish()
+}
+
+/// Capitalisation and character-class flags of a word.
+pub(crate) mod flag {
+    /// The first char is an upper-case letter.
+    pub const INIT_CAP: u16 = 1;
+    /// Has letters and none is lower case.
+    pub const ALL_CAPS: u16 = 1 << 1;
+    /// Has a digit.
+    pub const HAS_DIGIT: u16 = 1 << 2;
+    /// Has a letter.
+    pub const HAS_ALPHA: u16 = 1 << 3;
+    /// Neither letters nor digits.
+    pub const PUNCT: u16 = 1 << 4;
+    /// Has an inner hyphen.
+    pub const HYPHEN: u16 = 1 << 5;
+    /// Has a period.
+    pub const PERIOD: u16 = 1 << 6;
+    /// The first char is a lower-case letter.
+    pub const LOWER: u16 = 1 << 7;
+    /// Mixed case after the first letter (`McDonald`, `iPhone`).
+    pub const MIXED: u16 = 1 << 8;
+    /// Only digits and number punctuation.
+    pub const NUMBER: u16 = 1 << 9;
+}
+
+/// What the tagger knows about one word out of context.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WordInfo {
+    /// Word as written, digits folded.
+    pub exact: u64,
+    /// Lower case, digits folded.
+    pub lower: u64,
+    /// Lower case, digits as written (gazetteer and document key).
+    pub key: u64,
+    /// Collapsed shape (`Xx`, `X.X.`, `d/d/d`).
+    pub shape: u64,
+    /// Longer shape (runs cut at 4, at most 12 chars).
+    pub long_shape: u64,
+    /// [`flag`] bits.
+    pub flags: u16,
+    /// Length in chars, capped at 255.
+    pub len: u8,
+}
+
+#[inline]
+fn class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() || c.is_alphabetic() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else {
+        fold_char(c)
+    }
+}
+
+/// Analyses one word.
+pub(crate) fn analyse(word: &str) -> WordInfo {
+    let mut flags = 0u16;
+    let mut n_upper = 0usize;
+    let mut n_lower = 0usize;
+    let mut n_alpha = 0usize;
+    let mut n_digit = 0usize;
+    let mut len = 0usize;
+    let mut shape = Hasher::new();
+    let mut long_shape = Hasher::new();
+    let mut last_class = '\0';
+    let mut run = 0usize;
+    let mut long_len = 0usize;
+    let mut only_number = true;
+    for (i, c) in word.chars().enumerate() {
+        len += 1;
+        let k = class(c);
+        if i == 0 {
+            if c.is_uppercase() {
+                flags |= flag::INIT_CAP;
+            } else if c.is_lowercase() {
+                flags |= flag::LOWER;
+            }
+        } else if c.is_uppercase() && n_lower > 0 {
+            flags |= flag::MIXED;
+        }
+        if c.is_uppercase() {
+            n_upper += 1;
+        } else if c.is_lowercase() {
+            n_lower += 1;
+        }
+        if c.is_alphabetic() {
+            n_alpha += 1;
+        }
+        if c.is_numeric() {
+            n_digit += 1;
+        } else if !matches!(c, ',' | '.' | '/' | '-' | ':' | '%' | '$') {
+            only_number = false;
+        }
+        if c == '-' && i > 0 {
+            flags |= flag::HYPHEN;
+        }
+        if c == '.' {
+            flags |= flag::PERIOD;
+        }
+        if k == last_class {
+            run += 1;
+        } else {
+            run = 1;
+            shape.char(k);
+        }
+        if run <= 4 && long_len < 12 {
+            long_shape.char(k);
+            long_len += 1;
+        }
+        last_class = k;
+    }
+    if n_alpha > 0 {
+        flags |= flag::HAS_ALPHA;
+        if n_lower == 0 && n_upper > 0 {
+            flags |= flag::ALL_CAPS;
+        }
+    }
+    if n_digit > 0 {
+        flags |= flag::HAS_DIGIT;
+        if only_number {
+            flags |= flag::NUMBER;
+        }
+    }
+    if n_alpha == 0 && n_digit == 0 {
+        flags |= flag::PUNCT;
+    }
+    WordInfo {
+        exact: hash_exact_digits(word),
+        lower: hash_lower_digits(word),
+        key: hash_lower(word),
+        shape: shape.finish(),
+        long_shape: long_shape.finish(),
+        flags,
+        len: len.min(255) as u8,
+    }
+}
+
+/// Calls `f(n, hash)` for the lower-cased prefixes of 1..=max chars.
+#[inline]
+pub(crate) fn prefixes(word: &str, max: usize, mut f: impl FnMut(usize, u64)) {
+    let mut h = Hasher::new();
+    for (n, c) in word.chars().take(max).enumerate() {
+        h.char(lower_char(c));
+        f(n + 1, h.finish());
+    }
+}
+
+/// Calls `f(n, hash)` for the lower-cased suffixes of 1..=max chars (hashed
+/// from the end backwards, which is as good a key).
+#[inline]
+pub(crate) fn suffixes(word: &str, max: usize, mut f: impl FnMut(usize, u64)) {
+    let mut h = Hasher::new();
+    for (n, c) in word.chars().rev().take(max).enumerate() {
+        h.char(lower_char(c));
+        f(n + 1, h.finish());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_collapse_runs() {
+        assert_eq!(analyse("Oslo").shape, analyse("Paris").shape);
+        assert_ne!(analyse("Oslo").shape, analyse("NATO").shape);
+        assert_eq!(analyse("4/8/2022").shape, analyse("12/31/1999").shape);
+    }
+
+    #[test]
+    fn flags_describe_case() {
+        let nato = analyse("NATO");
+        assert!(nato.flags & flag::ALL_CAPS != 0 && nato.flags & flag::INIT_CAP != 0);
+        let mc = analyse("McDonald");
+        assert!(mc.flags & flag::MIXED != 0);
+        assert!(analyse("1,000").flags & flag::NUMBER != 0);
+        assert!(analyse(",").flags & flag::PUNCT != 0);
+    }
+
+    #[test]
+    fn case_variants_share_lower_and_title_hashes() {
+        assert_eq!(hash_lower("GERMAN"), hash_lower("German"));
+        assert_eq!(hash_title("GERMAN"), hash_exact("German"));
+        assert_eq!(hash_lower("Russia\u{2019}s"), hash_lower("russia's"));
+    }
+}
