@@ -184,13 +184,21 @@ fn lower_ascii(x: u64) -> u64 {
     x | (upper >> 2)
 }
 
-/// An open-addressing table from packed lowercased words to entries.
+/// An open-addressing table from packed lowercased words to entries, laid
+/// out for the probe: the first 8 bytes of each key and a `len | entry`
+/// word are all a probe of a short word touches (about 100 KB in all).
 #[derive(Debug, Clone, Default)]
 struct WordTable {
     mask: usize,
-    keys: Vec<Packed>,
-    lens: Vec<u8>,
-    entries: Vec<u32>,
+    /// `64 - log2(capacity)`: slots come from the hash's high bits, the
+    /// well-mixed ones of a multiplicative hash.
+    shift: u32,
+    /// First packed chunk of each slot's key.
+    first: Vec<u64>,
+    /// `entry << 8 | len`; 0 for an empty slot.
+    meta: Vec<u32>,
+    /// Chunks 1..4 of keys longer than 8 bytes.
+    rest: Vec<[u64; 3]>,
 }
 
 impl WordTable {
@@ -204,25 +212,27 @@ impl WordTable {
     }
 
     fn build(words: &FxMap<Box<[u8]>, u32>) -> WordTable {
-        let cap = (words.len() * 4).next_power_of_two().max(16);
+        let cap = (words.len() * 2).next_power_of_two().max(16);
         let mut t = WordTable {
             mask: cap - 1,
-            keys: vec![[0; 4]; cap],
-            lens: vec![0; cap],
-            entries: vec![0; cap],
+            shift: 64 - cap.trailing_zeros(),
+            first: vec![0; cap],
+            meta: vec![0; cap],
+            rest: vec![[0; 3]; cap],
         };
         for (key, &entry) in words {
             if key.is_empty() || key.len() > MAX_WORD {
                 continue;
             }
+            assert!(entry < 1 << 24, "lexicon entries fit in 24 bits");
             let packed = pack(key);
-            let mut i = WordTable::hash(&packed, key.len()) as usize & t.mask;
-            while t.lens[i] != 0 {
+            let mut i = (WordTable::hash(&packed, key.len()) >> t.shift) as usize;
+            while t.meta[i] != 0 {
                 i = (i + 1) & t.mask;
             }
-            t.keys[i] = packed;
-            t.lens[i] = key.len() as u8;
-            t.entries[i] = entry;
+            t.first[i] = packed[0];
+            t.rest[i] = [packed[1], packed[2], packed[3]];
+            t.meta[i] = entry << 8 | key.len() as u32;
         }
         t
     }
@@ -238,14 +248,18 @@ impl WordTable {
             h.add(chunk(i));
         }
         h.add(len as u64);
-        let mut slot = h.hash as usize & self.mask;
+        let first = chunk(0);
+        let mut slot = (h.hash >> self.shift) as usize;
         loop {
-            let l = self.lens[slot];
-            if l == 0 {
+            let meta = self.meta[slot];
+            if meta == 0 {
                 return None;
             }
-            if usize::from(l) == len && (0..n).all(|i| self.keys[slot][i] == chunk(i)) {
-                return Some(self.entries[slot]);
+            if meta & 0xff == len as u32
+                && self.first[slot] == first
+                && (1..n).all(|i| self.rest[slot][i - 1] == chunk(i))
+            {
+                return Some(meta >> 8);
             }
             slot = (slot + 1) & self.mask;
         }
