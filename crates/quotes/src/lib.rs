@@ -19,6 +19,27 @@
 //! `doc.entities`/`doc.clusters` for resolution when present; it scans the
 //! characters itself, so it works with any tokenizer.
 //!
+//! How it works, in order:
+//!
+//! 1. a scan of the text into its own compact tokens, with the context
+//!    deciding whether each `'`/`"` opens, closes or is an apostrophe;
+//! 2. pairing of the marks into quoted spans per paragraph (stray marks are
+//!    dropped, a quote left open runs to the paragraph end and goes on in
+//!    the next paragraph when that one opens with the same mark);
+//! 3. attribution of direct quotes (the clause right after or before
+//!    them), then of quotes without a cue (they join the adjacent
+//!    attribution of their paragraph run as further parts), then of every
+//!    remaining cue with its subject and clause (indirect or mixed);
+//! 4. a gate on cues without quote marks, by per-cue precision statistics
+//!    learned from PolNeAR train ([`CueStats`], `cargo xtask
+//!    train-quotes`), backed by the rule that weak cues (`think`, `call`)
+//!    need a `that` clause or quoted words;
+//! 5. resolution of the speaker to an entity cluster: the entity at the NP's
+//!    head; for `he`/`she`, the speaker of the neighbouring attribution,
+//!    else the subject of the previous sentence (mentions inside quotes do
+//!    not count); for `the NATO chief`, the person whose titles share its
+//!    words.
+//!
 //! ```
 //! use document::{Document, Stage};
 //! use quotes::QuoteAttributor;
