@@ -30,7 +30,6 @@ pub(crate) fn type_index(label: Label) -> Option<usize> {
     TYPES.iter().position(|&l| l == label)
 }
 
-#[cfg_attr(not(feature = "train"), allow(dead_code))]
 /// The tag for `part` of type `ty`.
 #[inline]
 pub(crate) fn tag(part: Part, ty: usize) -> u8 {

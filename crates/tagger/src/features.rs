@@ -22,6 +22,21 @@ mod ctx {
     pub const CAPS_SENTENCE: u8 = 1 << 1;
     /// Preceded by an opening quote or parenthesis.
     pub const AFTER_OPEN: u8 = 1 << 2;
+    /// No word after the first is capitalised (but the pronoun `I`): web
+    /// text written in lower case, where names are lower case too.
+    pub const LOWER_SENTENCE: u8 = 1 << 3;
+    /// Common words are capitalised (`Great Service And Fast Delivery`):
+    /// capitals say little about names.
+    pub const TITLE_SENTENCE: u8 = 1 << 4;
+    /// The bits that describe the casing of the whole sentence.
+    pub const SENTENCE_CASE: u8 = CAPS_SENTENCE | LOWER_SENTENCE | TITLE_SENTENCE;
+}
+
+/// Whether a word is the pronoun `I`, alone or contracted (`I'm`).
+#[inline]
+fn is_pronoun_i(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.first() == Some(&b'I') && (b.len() == 1 || matches!(b[1], b'\'' | 0xe2))
 }
 
 /// Document-level casing statistics of a word (by lower-cased key).
@@ -109,24 +124,60 @@ impl DocContext {
 
         for sent in sentences {
             let (mut alpha, mut caps) = (0usize, 0usize);
+            // Words after the first: alphabetic ones, capitalised ones,
+            // common words (usually lower case in news), capitalised common
+            // words.
+            let (mut rest, mut rest_cap, mut common, mut common_cap) = (0usize, 0, 0, 0);
+            let mut seen_first = false;
             for i in sent.clone() {
-                let f = self.info[i].flags;
-                if f & flag::HAS_ALPHA != 0 && self.info[i].len > 1 {
+                let w = &self.info[i];
+                let f = w.flags;
+                if f & flag::HAS_ALPHA != 0 && w.len > 1 {
                     alpha += 1;
                     if f & flag::ALL_CAPS != 0 {
                         caps += 1;
                     }
                 }
+                if f & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
+                    continue;
+                }
+                if !seen_first {
+                    seen_first = true;
+                    continue;
+                }
+                if f & flag::HAS_ALPHA == 0 || f & flag::ADDRESS != 0 {
+                    continue;
+                }
+                let capitalised = f & flag::INIT_CAP != 0;
+                if capitalised && is_pronoun_i(words.word(i)) {
+                    continue;
+                }
+                rest += 1;
+                if capitalised {
+                    rest_cap += 1;
+                }
+                if self.case[i] == 5 && w.len > 1 {
+                    common += 1;
+                    if capitalised {
+                        common_cap += 1;
+                    }
+                }
             }
             let caps_sentence = alpha >= 2 && caps * 10 >= alpha * 7;
+            let sentence_case = if caps_sentence {
+                ctx::CAPS_SENTENCE
+            } else if rest >= 3 && rest_cap == 0 {
+                ctx::LOWER_SENTENCE
+            } else if common_cap >= 2 && common_cap * 3 >= common * 2 {
+                ctx::TITLE_SENTENCE
+            } else {
+                0
+            };
             let mut first = true;
             let mut after_open = false;
             for i in sent.clone() {
                 let f = self.info[i].flags;
-                let mut c = 0;
-                if caps_sentence {
-                    c |= ctx::CAPS_SENTENCE;
-                }
+                let mut c = sentence_case;
                 if after_open {
                     c |= ctx::AFTER_OPEN;
                 }
@@ -154,7 +205,7 @@ impl DocContext {
             let mut bits = 0u8;
             if f & flag::LOWER != 0 {
                 bits |= seen::LOWER;
-            } else if c & (ctx::FIRST | ctx::CAPS_SENTENCE) == 0 {
+            } else if c & (ctx::FIRST | ctx::CAPS_SENTENCE | ctx::TITLE_SENTENCE) == 0 {
                 if f & flag::ALL_CAPS != 0 {
                     bits |= seen::ACRONYM;
                 } else if f & flag::INIT_CAP != 0 {
@@ -185,11 +236,17 @@ impl DocContext {
                 lex.cluster(hash_title(w))
                     .or_else(|| lex.cluster(hash_lower(w)))
                     .or_else(|| lex.cluster(exact))
+            } else if c & ctx::TITLE_SENTENCE != 0 && self.case[i] >= 4 {
+                // A common word capitalised with all the others.
+                lex.cluster(hash_lower(w)).or_else(|| lex.cluster(exact))
             } else {
                 lex.cluster(exact).or_else(|| {
                     if c & ctx::FIRST != 0 || f & flag::ALL_CAPS != 0 {
                         lex.cluster(hash_lower(w))
                             .or_else(|| lex.cluster(hash_title(w)))
+                    } else if f & flag::LOWER != 0 {
+                        // A name written in lower case (`mexico`).
+                        lex.cluster(hash_title(w))
                     } else {
                         None
                     }
@@ -219,9 +276,7 @@ const T_GAZ: u64 = 15;
 const T_GAZ_CAP: u64 = 16;
 const T_SEEN: u64 = 17;
 const T_LEN: u64 = 18;
-const T_CAPS_WINDOW: u64 = 19;
 const T_EXACT_CTX: u64 = 20;
-const T_CLUSTER_LOWER: u64 = 21;
 const T_CASE: u64 = 22;
 // Second stage.
 const T_S1: u64 = 40;
@@ -253,7 +308,10 @@ fn case_class(f: u16) -> u64 {
     }
 }
 
-/// Emits the first-stage features of token `i` of the sentence `sent`.
+/// Emits the first-stage features of token `i` of the sentence `sent`:
+/// those of the word alone ([`word_features`]) and those of its context
+/// ([`context_features`]).
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 #[inline]
 pub(crate) fn base_features<W: WordSeq + ?Sized>(
     dc: &DocContext,
@@ -262,9 +320,44 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
     i: usize,
     mut emit: impl FnMut(u64),
 ) {
+    word_features(&dc.info[i], words.word(i), &mut emit);
+    context_features(dc, sent, i, emit);
+}
+
+/// A key for everything [`word_features`] depends on: the word as
+/// written (the exact form folds digits, the lower-case key keeps them).
+#[inline]
+pub(crate) fn word_key(info: &WordInfo) -> u64 {
+    combine(info.exact, info.key)
+}
+
+/// Emits the first-stage features that depend on the word alone (and so
+/// may be summed once per word and cached).
+#[inline]
+pub(crate) fn word_features(me: &WordInfo, word: &str, mut emit: impl FnMut(u64)) {
+    let cc = case_class(me.flags);
+    emit(T_BIAS);
+    emit(combine(T_EXACT, me.exact));
+    emit(combine(t(T_LOWER, 0), me.lower));
+    if me.flags & flag::PUNCT == 0 {
+        prefixes(word, 4, |n, h| emit(combine(t(T_PREFIX, n as i64), h)));
+        suffixes(word, 4, |n, h| emit(combine(t(T_SUFFIX, n as i64), h)));
+    }
+    emit(combine(t(T_SHAPE, 0), me.shape));
+    emit(combine(T_LONG_SHAPE, me.long_shape));
+    emit(combine(T_LEN, u64::from(me.len.min(12)) * 16 + cc));
+}
+
+/// Emits the first-stage features of token `i` that depend on its context.
+#[inline]
+pub(crate) fn context_features(
+    dc: &DocContext,
+    sent: Range<usize>,
+    i: usize,
+    mut emit: impl FnMut(u64),
+) {
     let info = &dc.info;
     let me = &info[i];
-    let word = words.word(i);
     let at = |k: i64| -> Option<&WordInfo> {
         let j = i as i64 + k;
         if j >= sent.start as i64 && j < sent.end as i64 {
@@ -277,41 +370,29 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
     let shape = |k: i64| at(k).map_or(BOUNDARY, |w| w.shape);
     let c = dc.ctx[i];
     let cc = case_class(me.flags);
+    let sc = u64::from(c & ctx::SENTENCE_CASE);
 
-    emit(T_BIAS);
-    emit(combine(T_EXACT, me.exact));
     emit(combine(t(T_EXACT_CTX, 0), combine(me.exact, u64::from(c))));
-    for k in -2..=2 {
+    for k in [-2i64, -1, 1, 2] {
         emit(combine(t(T_LOWER, k), lower(k)));
     }
     for k in [-1i64, 1] {
         emit(combine(t(T_EXACT, k), at(k).map_or(BOUNDARY, |w| w.exact)));
     }
-    if me.flags & flag::PUNCT == 0 {
-        prefixes(word, 4, |n, h| emit(combine(t(T_PREFIX, n as i64), h)));
-        suffixes(word, 4, |n, h| emit(combine(t(T_SUFFIX, n as i64), h)));
-    }
-    for k in -1..=1 {
+    for k in [-1i64, 1] {
         emit(combine(t(T_SHAPE, k), shape(k)));
     }
-    emit(combine(T_LONG_SHAPE, me.long_shape));
     emit(combine(T_SHAPE_LEFT, combine(shape(-1), me.shape)));
     emit(combine(T_SHAPE_RIGHT, combine(me.shape, shape(1))));
+    // The shapes of the word and its neighbours with the sentence casing
+    // (`Xx` between two `Xx` means little in a Title Case sentence).
     emit(combine(
         T_SHAPE_3,
-        combine(combine(shape(-1), me.shape), shape(1)),
+        combine(combine(combine(shape(-1), me.shape), shape(1)), sc),
     ));
     emit(combine(T_BIGRAM_LEFT, combine(lower(-1), me.lower)));
     emit(combine(T_BIGRAM_RIGHT, combine(me.lower, lower(1))));
     emit(combine(T_CTX, u64::from(c) * 16 + cc));
-    let caps_window = at(-1).map_or(0, |w| case_class(w.flags)) * 64
-        + cc * 8
-        + at(1).map_or(0, |w| case_class(w.flags));
-    emit(combine(
-        T_CAPS_WINDOW,
-        caps_window * 8 + u64::from(c & ctx::CAPS_SENTENCE),
-    ));
-    emit(combine(T_LEN, u64::from(me.len.min(12)) * 16 + cc));
     emit(combine(
         T_SEEN,
         u64::from(dc.seen[i]) * 256 + u64::from(c) * 16 + cc,
@@ -320,11 +401,12 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
     // How the word is usually written, against how it is written here.
     emit(combine(
         t(T_CASE, 0),
-        u64::from(dc.case[i]) * 256 + u64::from(c & (ctx::FIRST | ctx::CAPS_SENTENCE)) * 16 + cc,
+        u64::from(dc.case[i]) * 1024 + u64::from(c & (ctx::FIRST | ctx::SENTENCE_CASE)) * 16 + cc,
     ));
 
-    // Word clusters: path prefixes of several lengths.
-    for k in -2i64..=2 {
+    // Word clusters of the word and its neighbours: path prefixes of
+    // several lengths.
+    for k in -1i64..=1 {
         let j = i as i64 + k;
         let path = if j >= sent.start as i64 && j < sent.end as i64 {
             dc.cluster[j as usize]
@@ -339,18 +421,11 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
         }
         let len = path >> 24;
         let bits = path & 0x00ff_ffff;
-        let lens: &[u32] = if k == 0 {
-            &[4, 6, 10, 14, 20]
-        } else {
-            &[4, 8, 12]
-        };
+        let lens: &[u32] = if k == 0 { &[6, 12, 20] } else { &[6, 12] };
         for &p in lens {
             let p = p.min(len);
             let prefix = u64::from(bits >> (len - p)) | (u64::from(p) << 32);
             emit(combine(t(T_CLUSTER, k), prefix));
-            if k == 0 && p == 8.min(len) {
-                emit(combine(T_CLUSTER_LOWER, prefix * 8 + cc));
-            }
         }
     }
 
@@ -366,7 +441,7 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
             mask &= mask - 1;
             emit(combine(t(T_GAZ, k), b));
             if k == 0 {
-                emit(combine(T_GAZ_CAP, b * 8 + cc));
+                emit(combine(T_GAZ_CAP, (b * 8 + cc) * 32 + sc));
             }
         }
     }
@@ -395,7 +470,8 @@ fn part_index(part: Part) -> usize {
 }
 
 impl Aggregates {
-    /// Counts the first-stage `tags` of every capitalised word.
+    /// Counts the first-stage `tags` of every capitalised word (and of
+    /// every word of a lower-case sentence).
     pub(crate) fn compute(&mut self, dc: &DocContext, tags: &[u8]) {
         self.index.clear();
         self.counts.clear();
@@ -403,7 +479,9 @@ impl Aggregates {
         self.slot.resize(tags.len(), u32::MAX);
         for (i, &tag) in tags.iter().enumerate() {
             let f = dc.info[i].flags;
-            if f & (flag::INIT_CAP | flag::ALL_CAPS) == 0 {
+            if f & (flag::INIT_CAP | flag::ALL_CAPS) == 0
+                && (f & flag::HAS_ALPHA == 0 || dc.ctx[i] & ctx::LOWER_SENTENCE == 0)
+            {
                 continue;
             }
             let next = self.counts.len() as u32;

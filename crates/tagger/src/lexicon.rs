@@ -142,6 +142,130 @@ impl Lexicon {
     }
 }
 
+/// Words that never begin a name in English text, capitalised or not:
+/// greetings, thanks and sign-offs that open a line of a message, chat and
+/// e-mail abbreviations, and abbreviations of common nouns (job titles,
+/// business and office terms). A capital on them says nothing.
+const NOT_NAME_STARTS: &[&str] = &[
+    // Greetings, thanks, sign-offs, interjections.
+    "please",
+    "pls",
+    "plz",
+    "thanks",
+    "thank",
+    "thx",
+    "tks",
+    "greetings",
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "regards",
+    "cheers",
+    "sincerely",
+    "congrats",
+    "congratulations",
+    "sorry",
+    "oops",
+    "wow",
+    "yay",
+    "yum",
+    "ok",
+    "okay",
+    "yes",
+    "yeah",
+    "yep",
+    "nope",
+    "hmm",
+    "ugh",
+    // Chat and e-mail abbreviations.
+    "lol",
+    "lmao",
+    "rofl",
+    "omg",
+    "btw",
+    "fyi",
+    "asap",
+    "imo",
+    "imho",
+    "fwiw",
+    "afaik",
+    "tia",
+    "ps",
+    "p.s.",
+    "p.s",
+    "pps",
+    "p.p.s.",
+    "nb",
+    "n.b.",
+    "aka",
+    "a.k.a.",
+    "tba",
+    "tbd",
+    "rsvp",
+    "faq",
+    "faqs",
+    "diy",
+    "eod",
+    "cob",
+    "ooo",
+    // Abbreviated common nouns: roles, degrees and business terms.
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "cio",
+    "svp",
+    "evp",
+    "vp",
+    "avp",
+    "cpa",
+    "mba",
+    "phd",
+    "hr",
+    "ipo",
+    "rfp",
+    "rfq",
+    "rfi",
+    "roi",
+    "irr",
+    "npv",
+    "sla",
+    "nda",
+    "loi",
+    "kpi",
+    "dui",
+    "dwi",
+    "seo",
+    "atm",
+    "gps",
+    "dvd",
+    "usb",
+    "pdf",
+    "html",
+    "url",
+    "isbn",
+    "adhd",
+    "fax",
+    "memo",
+];
+
+/// Whether the word with lower-cased key `key` ([`crate::text::hash_lower`])
+/// is one of [`NOT_NAME_STARTS`].
+pub(crate) fn never_starts_name(key: u64) -> bool {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Table> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut t = Table::with_capacity(NOT_NAME_STARTS.len());
+        for w in NOT_NAME_STARTS {
+            t.insert(crate::text::hash_lower(w), 1);
+        }
+        t
+    })
+    .get(key)
+    .is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

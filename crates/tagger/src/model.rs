@@ -5,18 +5,39 @@
 use std::io::Read;
 use std::ops::Range;
 
-use crate::decode::{Transitions, Viterbi, N_TAGS};
-use crate::features::{base_features, doc_features, Aggregates, DocContext, WordSeq};
+use crate::decode::{tag, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
+use crate::features::{
+    context_features, doc_features, word_features, word_key, Aggregates, DocContext, WordSeq,
+};
+use crate::lexicon::never_starts_name;
 use crate::lexicon::Lexicon;
 use crate::table::{PackedTable, Table};
+use crate::text::flag;
 
 /// Most first-stage features of one token (the templates emit about 60).
 const MAX_KEYS: usize = 128;
 
-/// Weights per feature row: first stage, then second stage.
-pub(crate) const ROW: usize = 2 * N_TAGS;
+/// Emission score of a tag that a token may not have: far below any sum
+/// of weights, far above the decoder's impossible-state score.
+const FORBIDDEN: i32 = -(1 << 28);
 
-const MAGIC: &[u8; 8] = b"NEWSNER4";
+/// Weights per stage in a feature row: one per tag but `O`. Only score
+/// differences between the tags of one token matter to the decoder, so
+/// weights are stored relative to `O`'s, whose score is then always 0.
+pub(crate) const STAGE: usize = N_TAGS - 1;
+
+/// Weights per feature row: first stage, then second stage.
+pub(crate) const ROW: usize = 2 * STAGE;
+
+/// One feature's weights: exactly one 64-byte cache line, aligned, so a
+/// feature costs one memory access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub(crate) struct Row(pub [i16; ROW]);
+
+const _: () = assert!(std::mem::size_of::<Row>() == 64);
+
+const MAGIC: &[u8; 8] = b"NEWSNER5";
 
 /// Why a model could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -33,17 +54,61 @@ pub enum ModelError {
 }
 
 /// A trained entity-tagging model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Model {
+    /// Identity of the loaded model, for per-thread caches.
+    pub(crate) id: u64,
     pub(crate) lexicon: Lexicon,
     /// Feature hash -> row index into `weights`.
     pub(crate) features: PackedTable,
-    /// `ROW` weights per feature row.
-    pub(crate) weights: Vec<i16>,
+    /// Weights of each feature row.
+    pub(crate) weights: Vec<Row>,
     /// Transitions of the first and second stage.
     pub(crate) trans: [Transitions; 2],
     /// Free-text provenance (training data, command, scores).
     pub(crate) about: String,
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Model) -> bool {
+        self.lexicon == other.lexicon
+            && self.features == other.features
+            && self.weights == other.weights
+            && self.trans == other.trans
+            && self.about == other.about
+    }
+}
+
+/// A fresh model identity.
+pub(crate) fn next_model_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Entries of the per-thread word cache (a power of two): frequent words
+/// (`the`, `,`, `said`, a document's names) are looked up once, not at
+/// every occurrence.
+const WORD_CACHE: usize = 4096;
+
+/// Summed word-feature weights of recently seen words, direct-mapped by
+/// word key.
+#[derive(Debug, Default)]
+pub(crate) struct WordCache {
+    /// The model the sums are from (0: none).
+    model: u64,
+    keys: Vec<u64>,
+    sums: Vec<[i32; ROW]>,
+}
+
+impl WordCache {
+    fn reset(&mut self, model: u64) {
+        self.model = model;
+        self.keys.clear();
+        self.keys.resize(WORD_CACHE, 0);
+        self.sums.clear();
+        self.sums.resize(WORD_CACHE, [0; ROW]);
+    }
 }
 
 /// Reusable per-thread buffers for tagging one document.
@@ -57,6 +122,7 @@ pub(crate) struct Scratch {
     sent_tags: Vec<u8>,
     viterbi: Viterbi,
     agg: Aggregates,
+    word_cache: WordCache,
 }
 
 impl Model {
@@ -73,10 +139,7 @@ impl Model {
     #[inline]
     fn add_row(&self, key: u64, acc: &mut [i32; ROW]) {
         if let Some(row) = self.features.get(key) {
-            let w = &self.weights[row as usize * ROW..row as usize * ROW + ROW];
-            for (a, &b) in acc.iter_mut().zip(w) {
-                *a += i32::from(b);
-            }
+            add(acc, &self.weights[row as usize]);
         }
     }
 
@@ -93,13 +156,29 @@ impl Model {
         sc.emit1.resize(n * N_TAGS, 0);
         sc.emit2.clear();
         sc.emit2.resize(n * N_TAGS, 0);
+        if sc.word_cache.model != self.id {
+            sc.word_cache.reset(self.id);
+        }
         for sent in sentences {
             for i in sent.clone() {
+                // The word's own features, summed once per word and cached.
+                let info = &sc.dc.info[i];
+                let wk = word_key(info).max(1);
+                let slot = wk as usize & (WORD_CACHE - 1);
+                let mut acc = if sc.word_cache.keys[slot] == wk {
+                    sc.word_cache.sums[slot]
+                } else {
+                    let mut acc = [0i32; ROW];
+                    word_features(info, words.word(i), |k| self.add_row(k, &mut acc));
+                    sc.word_cache.keys[slot] = wk;
+                    sc.word_cache.sums[slot] = acc;
+                    acc
+                };
                 // Keys first, lookups after: independent probes overlap in
                 // the memory system instead of waiting on each other.
                 let mut keys = [0u64; MAX_KEYS];
                 let mut n_keys = 0;
-                base_features(&sc.dc, words, sent.clone(), i, |k| {
+                context_features(&sc.dc, sent.clone(), i, |k| {
                     if n_keys < MAX_KEYS {
                         keys[n_keys] = k;
                         n_keys += 1;
@@ -109,17 +188,29 @@ impl Model {
                 for (r, &k) in rows.iter_mut().zip(&keys[..n_keys]) {
                     *r = self.features.get(k).unwrap_or(u32::MAX);
                 }
-                let mut acc = [0i32; ROW];
                 for &row in &rows[..n_keys] {
                     if row != u32::MAX {
-                        let w = &self.weights[row as usize * ROW..row as usize * ROW + ROW];
-                        for (a, &b) in acc.iter_mut().zip(w) {
-                            *a += i32::from(b);
+                        add(&mut acc, &self.weights[row as usize]);
+                    }
+                }
+                let f = sc.dc.info[i].flags;
+                if f & flag::ADDRESS != 0 {
+                    // Web addresses and file names are never names.
+                    acc.fill(FORBIDDEN);
+                } else if f & (flag::INIT_CAP | flag::ALL_CAPS) != 0
+                    && never_starts_name(sc.dc.info[i].key)
+                {
+                    for ty in 0..N_TYPES {
+                        for part in [Part::Begin, Part::Unit] {
+                            let t = tag(part, ty) as usize - 1;
+                            acc[t] = FORBIDDEN;
+                            acc[STAGE + t] = FORBIDDEN;
                         }
                     }
                 }
-                sc.emit1[i * N_TAGS..(i + 1) * N_TAGS].copy_from_slice(&acc[..N_TAGS]);
-                sc.emit2[i * N_TAGS..(i + 1) * N_TAGS].copy_from_slice(&acc[N_TAGS..]);
+                // Tag 0 (`O`) keeps its score of 0.
+                sc.emit1[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[..STAGE]);
+                sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[STAGE..]);
             }
         }
         sc.tags1.clear();
@@ -139,9 +230,9 @@ impl Model {
                 doc_features(&sc.agg, &sc.tags1, sent.clone(), i, |k| {
                     self.add_row(k, &mut acc)
                 });
-                for (e, a) in sc.emit2[i * N_TAGS..(i + 1) * N_TAGS]
+                for (e, a) in sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS]
                     .iter_mut()
-                    .zip(&acc[N_TAGS..])
+                    .zip(&acc[STAGE..])
                 {
                     *e += a;
                 }
@@ -168,7 +259,11 @@ impl Model {
         put_u64s(&mut raw, self.lexicon.case_stats.keys());
         put_u32s(&mut raw, self.lexicon.case_stats.values());
         put_u64s(&mut raw, self.features.slots());
-        let w: Vec<u8> = self.weights.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let w: Vec<u8> = self
+            .weights
+            .iter()
+            .flat_map(|row| row.0.iter().flat_map(|w| w.to_le_bytes()))
+            .collect();
         put_bytes(&mut raw, &w);
         for tr in &self.trans {
             put_i32s(&mut raw, &tr.trans);
@@ -208,13 +303,21 @@ impl Model {
             Table::from_slots(r.u64s()?, r.u32s()?).ok_or(ModelError::Corrupt("case table"))?;
         let features =
             PackedTable::from_slots(r.u64s()?).ok_or(ModelError::Corrupt("feature table"))?;
-        let weights: Vec<i16> = r
-            .bytes()?
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+        let raw_weights = r.bytes()?;
+        if raw_weights.len() % (2 * ROW) != 0 {
+            return Err(ModelError::Corrupt("feature rows"));
+        }
+        let weights: Vec<Row> = raw_weights
+            .chunks_exact(2 * ROW)
+            .map(|c| {
+                let mut row = Row([0; ROW]);
+                for (w, b) in row.0.iter_mut().zip(c.chunks_exact(2)) {
+                    *w = i16::from_le_bytes([b[0], b[1]]);
+                }
+                row
+            })
             .collect();
-        let n_rows = weights.len() / ROW;
-        if weights.len() % ROW != 0 || features.values().any(|v| v as usize >= n_rows) {
+        if features.values().any(|v| v as usize >= weights.len()) {
             return Err(ModelError::Corrupt("feature rows"));
         }
         let mut trans = [Transitions::zero(), Transitions::zero()];
@@ -233,6 +336,7 @@ impl Model {
             return Err(ModelError::Corrupt("trailing bytes"));
         }
         Ok(Model {
+            id: next_model_id(),
             lexicon: Lexicon {
                 gazetteer,
                 max_phrase,
@@ -244,6 +348,14 @@ impl Model {
             trans,
             about,
         })
+    }
+}
+
+/// Adds a row's weights to the scores of both stages.
+#[inline(always)]
+fn add(acc: &mut [i32; ROW], row: &Row) {
+    for (a, &b) in acc.iter_mut().zip(&row.0) {
+        *a += i32::from(b);
     }
 }
 

@@ -161,6 +161,47 @@ pub(crate) mod flag {
     pub const MIXED: u16 = 1 << 8;
     /// Only digits and number punctuation.
     pub const NUMBER: u16 = 1 << 9;
+    /// A web address, e-mail address or file name (`www.x.com`,
+    /// `a.b@c.com`, `cv_2001.doc`): never a name, whatever its letters.
+    pub const ADDRESS: u16 = 1 << 10;
+}
+
+/// File extensions and top-level domains after a final period that make a
+/// word a file name or web address.
+const ADDRESS_ENDINGS: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "doc", "docx", "pdf", "htm", "html", "xls", "xlsx", "ppt",
+    "pptx", "txt", "jpg", "jpeg", "gif", "png", "zip", "exe", "csv", "rtf", "wav", "mp3", "asp",
+    "php",
+];
+
+/// Whether a word is a web address, e-mail address or file name: it has
+/// `://`, starts with `www.`, has `@` or `_` between letters or digits, or
+/// ends in `.` and a file extension or common top-level domain.
+pub(crate) fn is_address(word: &str) -> bool {
+    let b = word.as_bytes();
+    let inner = |c: u8| {
+        b.iter().enumerate().any(|(i, &x)| {
+            x == c
+                && i > 0
+                && i + 1 < b.len()
+                && b[i - 1].is_ascii_alphanumeric()
+                && b[i + 1].is_ascii_alphanumeric()
+        })
+    };
+    if word.contains("://") || inner(b'@') || inner(b'_') {
+        return true;
+    }
+    if b.len() > 4 && b[..4].eq_ignore_ascii_case(b"www.") {
+        return true;
+    }
+    match word.rfind('.') {
+        Some(dot) if dot >= 2 && dot + 1 < word.len() => {
+            let ext = &word[dot + 1..];
+            b[dot - 1].is_ascii_alphanumeric()
+                && ADDRESS_ENDINGS.iter().any(|e| e.eq_ignore_ascii_case(ext))
+        }
+        _ => false,
+    }
 }
 
 /// What the tagger knows about one word out of context.
@@ -267,6 +308,9 @@ pub(crate) fn analyse(word: &str) -> WordInfo {
     if n_alpha == 0 && n_digit == 0 {
         flags |= flag::PUNCT;
     }
+    if len > 4 && word.bytes().any(|c| matches!(c, b'.' | b'@' | b'_' | b':')) && is_address(word) {
+        flags |= flag::ADDRESS;
+    }
     WordInfo {
         exact: hash_exact_digits(word),
         lower: hash_lower_digits(word),
@@ -318,6 +362,24 @@ mod tests {
         assert!(mc.flags & flag::MIXED != 0);
         assert!(analyse("1,000").flags & flag::NUMBER != 0);
         assert!(analyse(",").flags & flag::PUNCT != 0);
+    }
+
+    #[test]
+    fn addresses_are_recognised() {
+        for w in [
+            "Lisa_resume.doc",
+            "Kevin.A.Boone@accenture.com",
+            "www.enron.com",
+            "Goldstar.com",
+            "http://x.org/a",
+            "CrudeStocks.pdf",
+            "TEXT.htm",
+        ] {
+            assert!(analyse(w).flags & flag::ADDRESS != 0, "{w}");
+        }
+        for w in ["U.S.", "St.", "Acrobat", "Mr.", "P.S.", "e.g.", "3.5"] {
+            assert!(analyse(w).flags & flag::ADDRESS == 0, "{w}");
+        }
     }
 
     #[test]
