@@ -250,7 +250,18 @@ pub(crate) fn analyse(word: &str) -> WordInfo {
     let mut run = 0usize;
     let mut long_len = 0usize;
     let mut only_number = true;
+    // Longest run of one letter (case-insensitively): no English word or
+    // name has a letter three times in a row, stretched words do.
+    let (mut max_run, mut letter_run, mut last_letter) = (0usize, 0usize, '\0');
     for (i, c) in word.chars().enumerate() {
+        if c.is_alphabetic() {
+            let l = lower_char(c);
+            letter_run = if l == last_letter { letter_run + 1 } else { 1 };
+            last_letter = l;
+            max_run = max_run.max(letter_run);
+        } else {
+            last_letter = '\0';
+        }
         len += 1;
         let k = class(c);
         if i == 0 {
@@ -308,7 +319,10 @@ pub(crate) fn analyse(word: &str) -> WordInfo {
     if n_alpha == 0 && n_digit == 0 {
         flags |= flag::PUNCT;
     }
-    if len > 4 && word.bytes().any(|c| matches!(c, b'.' | b'@' | b'_' | b':')) && is_address(word) {
+    if len > 4
+        && (max_run >= 3 && n_alpha == len
+            || word.bytes().any(|c| matches!(c, b'.' | b'@' | b'_' | b':')) && is_address(word))
+    {
         flags |= flag::ADDRESS;
     }
     WordInfo {
@@ -377,7 +391,21 @@ mod tests {
         ] {
             assert!(analyse(w).flags & flag::ADDRESS != 0, "{w}");
         }
-        for w in ["U.S.", "St.", "Acrobat", "Mr.", "P.S.", "e.g.", "3.5"] {
+        for w in ["Sooooo", "VERYYYY", "Brilll"] {
+            assert!(analyse(w).flags & flag::ADDRESS != 0, "{w}");
+        }
+        for w in [
+            "U.S.",
+            "St.",
+            "Acrobat",
+            "Mr.",
+            "P.S.",
+            "e.g.",
+            "3.5",
+            "Henry",
+            "AAA",
+            "Tennessee",
+        ] {
             assert!(analyse(w).flags & flag::ADDRESS == 0, "{w}");
         }
     }

@@ -24,7 +24,7 @@ impl Default for AugmentConfig {
     fn default() -> Self {
         AugmentConfig {
             copies: 1,
-            lower: 0.0,
+            lower: 0.2,
             title: 0.15,
             emphasis: 0.15,
         }
@@ -138,7 +138,7 @@ mod tests {
             ["lovelace", "visited", "the", "old", "paris", "office", "today"]
         );
         let all_title = AugmentConfig {
-            lower: 0.0,
+            lower: 0.2,
             title: 1.0,
             ..all_lower
         };

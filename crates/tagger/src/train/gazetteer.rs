@@ -43,6 +43,64 @@ fn col<'a>(header: &[&str], row: &[&'a str], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// Adherents of religions and denominations, nouns and adjectives.
+const RELIGIOUS_GROUPS: &[&str] = &[
+    "Muslim",
+    "Muslims",
+    "Moslem",
+    "Moslems",
+    "Islamic",
+    "Islamist",
+    "Islamists",
+    "Shiite",
+    "Shiites",
+    "Shi'ite",
+    "Shi'ites",
+    "Shia",
+    "Sunni",
+    "Sunnis",
+    "Alawite",
+    "Alawites",
+    "Christian",
+    "Christians",
+    "Catholic",
+    "Catholics",
+    "Protestant",
+    "Protestants",
+    "Orthodox",
+    "Evangelical",
+    "Evangelicals",
+    "Methodist",
+    "Methodists",
+    "Baptist",
+    "Baptists",
+    "Lutheran",
+    "Lutherans",
+    "Anglican",
+    "Anglicans",
+    "Presbyterian",
+    "Presbyterians",
+    "Mormon",
+    "Mormons",
+    "Jewish",
+    "Jew",
+    "Jews",
+    "Hindu",
+    "Hindus",
+    "Buddhist",
+    "Buddhists",
+    "Sikh",
+    "Sikhs",
+    "Jain",
+    "Jains",
+    "Zoroastrian",
+    "Druze",
+    "Bahai",
+    "Wahhabi",
+    "Salafi",
+    "Sufi",
+];
+
 /// Adds every gazetteer of `dir` to `lex`.
 pub(crate) fn load(dir: &Path, lex: &mut Lexicon) -> Result<(), TrainError> {
     let mut buf = Vec::new();
@@ -61,6 +119,12 @@ pub(crate) fn load(dir: &Path, lex: &mut Lexicon) -> Result<(), TrainError> {
             kind::SURNAME_RARE
         };
         add(lex, line, k, &mut buf);
+    }
+    // Religions' adherents and adjectives name groups of people the way
+    // nationalities do (CoNLL's MISC), and are missing from the country
+    // lists.
+    for w in RELIGIOUS_GROUPS {
+        add(lex, w, kind::DEMONYM, &mut buf);
     }
     let countries = read(dir, "countries.tsv")?;
     let (h, rows) = tsv_rows(&countries);

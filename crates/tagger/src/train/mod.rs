@@ -97,7 +97,7 @@ impl Default for TrainConfig {
             folds: 5,
             min_feature_count: 1,
             prune: 400,
-            ensemble: 3,
+            ensemble: 5,
             clusters: clusters::ClusterConfig::default(),
             augment: AugmentConfig::default(),
         }
@@ -271,11 +271,11 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
     // Re-cased copies; `orig[d]` is the document a copy was made from.
     let n_orig = docs.len();
     let mut orig: Vec<usize> = (0..n_orig).collect();
-    // A word is a known name if news writes it capitalised or a gazetteer
-    // has it.
+    // A word is a known name if news writes it capitalised (a gazetteer
+    // alone is not enough: it holds many common words).
     let known = |w: &str| {
         let key = crate::text::hash_lower(w);
-        lexicon.case_stats.get(key).is_some_and(|b| b <= 2) || lexicon.phrase_kinds(&[key]) != 0
+        lexicon.case_stats.get(key).is_some_and(|b| b <= 2)
     };
     for c in 0..cfg.augment.copies {
         for d in 0..n_orig {
