@@ -138,7 +138,7 @@ mod tests {
             ["lovelace", "visited", "the", "old", "paris", "office", "today"]
         );
         let all_title = AugmentConfig {
-            lower: 0.2,
+            lower: 0.0,
             title: 1.0,
             ..all_lower
         };
