@@ -309,8 +309,9 @@ fn case_class(f: u16) -> u64 {
 }
 
 /// Emits the first-stage features of token `i` of the sentence `sent`:
-/// those of the word alone ([`word_features`]) and those of its context
-/// ([`context_features`]).
+/// those of the token itself ([`own_features`]), those its neighbours give
+/// it ([`neighbour_features`]) and those of word pairs
+/// ([`pair_features`]).
 #[cfg_attr(not(feature = "train"), allow(dead_code))]
 #[inline]
 pub(crate) fn base_features<W: WordSeq + ?Sized>(
@@ -320,22 +321,42 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
     i: usize,
     mut emit: impl FnMut(u64),
 ) {
-    word_features(&dc.info[i], words.word(i), &mut emit);
-    context_features(dc, sent, i, emit);
+    own_features(dc, i, words.word(i), &mut emit);
+    for k in NEIGHBOURS {
+        let j = i as i64 + k;
+        let nb = (j >= sent.start as i64 && j < sent.end as i64).then_some(j as usize);
+        neighbour_features(dc, nb, k, &mut emit);
+    }
+    pair_features(dc, sent, i, emit);
 }
 
-/// A key for everything [`word_features`] depends on: the word as
-/// written (the exact form folds digits, the lower-case key keeps them).
+/// Offsets of the neighbours that give a token features.
+pub(crate) const NEIGHBOURS: [i64; 4] = [-2, -1, 1, 2];
+
+/// A key for everything [`own_features`] and [`neighbour_features`] of
+/// token `i` depend on: the word as written (the exact form folds digits,
+/// the lower-case key keeps them), its context bits, document casing,
+/// word-cluster path and gazetteer matches. Tokens with equal keys have
+/// equal features, so their summed weights may be cached.
 #[inline]
-pub(crate) fn word_key(info: &WordInfo) -> u64 {
-    combine(info.exact, info.key)
+pub(crate) fn token_key(dc: &DocContext, i: usize) -> u64 {
+    let w = &dc.info[i];
+    let g = dc.gaz[i];
+    let bits = u64::from(dc.ctx[i]) | u64::from(dc.seen[i]) << 8 | u64::from(dc.cluster[i]) << 16;
+    combine(
+        combine(combine(w.exact, w.key), bits),
+        combine(g as u64, (g >> 64) as u64),
+    )
 }
 
-/// Emits the first-stage features that depend on the word alone (and so
-/// may be summed once per word and cached).
+/// Emits the first-stage features of token `i` that depend on the token
+/// alone (its word, context bits, casing, cluster and gazetteer matches).
 #[inline]
-pub(crate) fn word_features(me: &WordInfo, word: &str, mut emit: impl FnMut(u64)) {
+pub(crate) fn own_features(dc: &DocContext, i: usize, word: &str, mut emit: impl FnMut(u64)) {
+    let me = &dc.info[i];
     let cc = case_class(me.flags);
+    let c = dc.ctx[i];
+    let sc = u64::from(c & ctx::SENTENCE_CASE);
     emit(T_BIAS);
     emit(combine(T_EXACT, me.exact));
     emit(combine(t(T_LOWER, 0), me.lower));
@@ -346,11 +367,80 @@ pub(crate) fn word_features(me: &WordInfo, word: &str, mut emit: impl FnMut(u64)
     emit(combine(t(T_SHAPE, 0), me.shape));
     emit(combine(T_LONG_SHAPE, me.long_shape));
     emit(combine(T_LEN, u64::from(me.len.min(12)) * 16 + cc));
+    emit(combine(t(T_EXACT_CTX, 0), combine(me.exact, u64::from(c))));
+    emit(combine(T_CTX, u64::from(c) * 16 + cc));
+    emit(combine(
+        T_SEEN,
+        u64::from(dc.seen[i]) * 256 + u64::from(c) * 16 + cc,
+    ));
+    // How the word is usually written, against how it is written here.
+    emit(combine(
+        t(T_CASE, 0),
+        u64::from(dc.case[i]) * 1024 + u64::from(c & (ctx::FIRST | ctx::SENTENCE_CASE)) * 16 + cc,
+    ));
+    cluster_features(dc.cluster[i], 0, &mut emit);
+    let mut mask = dc.gaz[i];
+    while mask != 0 {
+        let b = u64::from(mask.trailing_zeros());
+        mask &= mask - 1;
+        emit(combine(t(T_GAZ, 0), b));
+        emit(combine(T_GAZ_CAP, (b * 8 + cc) * 32 + sc));
+    }
 }
 
-/// Emits the first-stage features of token `i` that depend on its context.
+/// Word-cluster path prefixes of several lengths, of the token at offset
+/// `k`.
 #[inline]
-pub(crate) fn context_features(
+fn cluster_features(path: u32, k: i64, mut emit: impl FnMut(u64)) {
+    if path == 0 {
+        if k == 0 {
+            emit(combine(t(T_CLUSTER, 0), 0));
+        }
+        return;
+    }
+    let len = path >> 24;
+    let bits = path & 0x00ff_ffff;
+    let lens: &[u32] = if k == 0 { &[6, 12, 20] } else { &[6, 12] };
+    for &p in lens {
+        let p = p.min(len);
+        let prefix = u64::from(bits >> (len - p)) | (u64::from(p) << 32);
+        emit(combine(t(T_CLUSTER, k), prefix));
+    }
+}
+
+/// Emits the features that token `j` (`None`: a position outside the
+/// sentence) gives the token `k` positions before it. They depend on token
+/// `j` and `k` alone, so they too may be summed once and cached.
+#[inline]
+pub(crate) fn neighbour_features(
+    dc: &DocContext,
+    j: Option<usize>,
+    k: i64,
+    mut emit: impl FnMut(u64),
+) {
+    let nb = j.map(|j| &dc.info[j]);
+    emit(combine(t(T_LOWER, k), nb.map_or(BOUNDARY, |w| w.lower)));
+    if k != -1 && k != 1 {
+        return;
+    }
+    emit(combine(t(T_EXACT, k), nb.map_or(BOUNDARY, |w| w.exact)));
+    emit(combine(t(T_SHAPE, k), nb.map_or(BOUNDARY, |w| w.shape)));
+    let Some(j) = j else {
+        return;
+    };
+    cluster_features(dc.cluster[j], k, &mut emit);
+    let mut mask = dc.gaz[j];
+    while mask != 0 {
+        let b = u64::from(mask.trailing_zeros());
+        mask &= mask - 1;
+        emit(combine(t(T_GAZ, k), b));
+    }
+}
+
+/// Emits the first-stage features of token `i` that depend on it and a
+/// neighbour together (shape and word bigrams).
+#[inline]
+pub(crate) fn pair_features(
     dc: &DocContext,
     sent: Range<usize>,
     i: usize,
@@ -368,20 +458,7 @@ pub(crate) fn context_features(
     };
     let lower = |k: i64| at(k).map_or(BOUNDARY, |w| w.lower);
     let shape = |k: i64| at(k).map_or(BOUNDARY, |w| w.shape);
-    let c = dc.ctx[i];
-    let cc = case_class(me.flags);
-    let sc = u64::from(c & ctx::SENTENCE_CASE);
-
-    emit(combine(t(T_EXACT_CTX, 0), combine(me.exact, u64::from(c))));
-    for k in [-2i64, -1, 1, 2] {
-        emit(combine(t(T_LOWER, k), lower(k)));
-    }
-    for k in [-1i64, 1] {
-        emit(combine(t(T_EXACT, k), at(k).map_or(BOUNDARY, |w| w.exact)));
-    }
-    for k in [-1i64, 1] {
-        emit(combine(t(T_SHAPE, k), shape(k)));
-    }
+    let sc = u64::from(dc.ctx[i] & ctx::SENTENCE_CASE);
     emit(combine(T_SHAPE_LEFT, combine(shape(-1), me.shape)));
     emit(combine(T_SHAPE_RIGHT, combine(me.shape, shape(1))));
     // The shapes of the word and its neighbours with the sentence casing
@@ -392,59 +469,6 @@ pub(crate) fn context_features(
     ));
     emit(combine(T_BIGRAM_LEFT, combine(lower(-1), me.lower)));
     emit(combine(T_BIGRAM_RIGHT, combine(me.lower, lower(1))));
-    emit(combine(T_CTX, u64::from(c) * 16 + cc));
-    emit(combine(
-        T_SEEN,
-        u64::from(dc.seen[i]) * 256 + u64::from(c) * 16 + cc,
-    ));
-
-    // How the word is usually written, against how it is written here.
-    emit(combine(
-        t(T_CASE, 0),
-        u64::from(dc.case[i]) * 1024 + u64::from(c & (ctx::FIRST | ctx::SENTENCE_CASE)) * 16 + cc,
-    ));
-
-    // Word clusters of the word and its neighbours: path prefixes of
-    // several lengths.
-    for k in -1i64..=1 {
-        let j = i as i64 + k;
-        let path = if j >= sent.start as i64 && j < sent.end as i64 {
-            dc.cluster[j as usize]
-        } else {
-            continue;
-        };
-        if path == 0 {
-            if k == 0 {
-                emit(combine(t(T_CLUSTER, 0), 0));
-            }
-            continue;
-        }
-        let len = path >> 24;
-        let bits = path & 0x00ff_ffff;
-        let lens: &[u32] = if k == 0 { &[6, 12, 20] } else { &[6, 12] };
-        for &p in lens {
-            let p = p.min(len);
-            let prefix = u64::from(bits >> (len - p)) | (u64::from(p) << 32);
-            emit(combine(t(T_CLUSTER, k), prefix));
-        }
-    }
-
-    // Gazetteers.
-    for k in -1i64..=1 {
-        let j = i as i64 + k;
-        if j < sent.start as i64 || j >= sent.end as i64 {
-            continue;
-        }
-        let mut mask = dc.gaz[j as usize];
-        while mask != 0 {
-            let b = u64::from(mask.trailing_zeros());
-            mask &= mask - 1;
-            emit(combine(t(T_GAZ, k), b));
-            if k == 0 {
-                emit(combine(T_GAZ_CAP, (b * 8 + cc) * 32 + sc));
-            }
-        }
-    }
 }
 
 /// First-stage labels of each word, counted over the document.
@@ -503,6 +527,7 @@ impl Aggregates {
 
 /// Emits the second-stage features of token `i` given the first-stage tags
 /// of the document.
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 #[inline]
 pub(crate) fn doc_features(
     agg: &Aggregates,
@@ -511,19 +536,46 @@ pub(crate) fn doc_features(
     i: usize,
     mut emit: impl FnMut(u64),
 ) {
-    let s1 = |k: i64| -> u64 {
+    let [prev, me, next] = neighbour_tags(tags, sent, i);
+    emit(s1_key(0, me));
+    emit(s1_key(-1, prev));
+    emit(s1_key(1, next));
+    emit(s1_pair_key(prev, me));
+    agg_features(agg, tags, i, emit);
+}
+
+/// The first-stage tags of tokens `i - 1`, `i` and `i + 1`, with
+/// [`N_TAGS`] outside the sentence.
+#[inline]
+pub(crate) fn neighbour_tags(tags: &[u8], sent: Range<usize>, i: usize) -> [u8; 3] {
+    let s1 = |k: i64| -> u8 {
         let j = i as i64 + k;
         if j >= sent.start as i64 && j < sent.end as i64 {
-            u64::from(tags[j as usize])
+            tags[j as usize]
         } else {
-            N_TAGS as u64
+            N_TAGS as u8
         }
     };
-    let me = s1(0);
-    emit(combine(t(T_S1, 0), me));
-    emit(combine(t(T_S1, -1), s1(-1)));
-    emit(combine(t(T_S1, 1), s1(1)));
-    emit(combine(T_S1_PAIR, s1(-1) * 32 + me));
+    [s1(-1), s1(0), s1(1)]
+}
+
+/// The feature of first-stage tag `tag` at offset `k` (-1, 0 or 1).
+#[inline]
+pub(crate) fn s1_key(k: i64, tag: u8) -> u64 {
+    combine(t(T_S1, k), u64::from(tag))
+}
+
+/// The feature of the first-stage tags of a token and the one before.
+#[inline]
+pub(crate) fn s1_pair_key(prev: u8, me: u8) -> u64 {
+    combine(T_S1_PAIR, u64::from(prev) * 32 + u64::from(me))
+}
+
+/// Emits the second-stage features of token `i` that count the
+/// first-stage labels of its word elsewhere in the document.
+#[inline]
+pub(crate) fn agg_features(agg: &Aggregates, tags: &[u8], i: usize, mut emit: impl FnMut(u64)) {
+    let me = u64::from(tags[i]);
     let slot = agg.slot[i];
     if slot == u32::MAX {
         return;

@@ -7,7 +7,8 @@ use std::ops::Range;
 
 use crate::decode::{tag, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
 use crate::features::{
-    context_features, doc_features, word_features, word_key, Aggregates, DocContext, WordSeq,
+    agg_features, neighbour_features, neighbour_tags, own_features, pair_features, s1_key,
+    s1_pair_key, token_key, Aggregates, DocContext, WordSeq,
 };
 use crate::lexicon::never_starts_name;
 use crate::lexicon::Lexicon;
@@ -89,25 +90,121 @@ pub(crate) fn next_model_id() -> u64 {
 /// Entries of the per-thread word cache (a power of two): frequent words
 /// (`the`, `,`, `said`, a document's names) are looked up once, not at
 /// every occurrence.
-const WORD_CACHE: usize = 4096;
+const WORD_CACHE: usize = 8192;
 
-/// Summed word-feature weights of recently seen words, direct-mapped by
-/// word key.
+/// What the cache keeps of a token: the summed weights of its own
+/// features and of those it gives its nearest neighbours, and the feature
+/// row it gives the tokens two away (a single feature, see
+/// `features::neighbour_features`).
+#[derive(Debug, Clone, Copy)]
+struct CachedToken {
+    own: [i32; ROW],
+    /// For the offsets -1 and 1.
+    near: [[i32; ROW]; 2],
+    /// For the offsets -2 and 2; `u32::MAX`: no row.
+    far: [u32; 2],
+}
+
+const NEAR: [i64; 2] = [-1, 1];
+const FAR: [i64; 2] = [-2, 2];
+
+impl CachedToken {
+    const EMPTY: CachedToken = CachedToken {
+        own: [0; ROW],
+        near: [[0; ROW]; 2],
+        far: [u32::MAX; 2],
+    };
+
+    /// What token `j` (`None`: outside the sentence) gives its
+    /// neighbours.
+    fn neighbours(model: &Model, dc: &DocContext, j: Option<usize>) -> CachedToken {
+        let mut c = CachedToken::EMPTY;
+        for (acc, &k) in c.near.iter_mut().zip(&NEAR) {
+            neighbour_features(dc, j, k, |key| model.add_row(key, acc));
+        }
+        for (row, &k) in c.far.iter_mut().zip(&FAR) {
+            neighbour_features(dc, j, k, |key| {
+                *row = model.features.get(key).unwrap_or(u32::MAX);
+            });
+        }
+        c
+    }
+}
+
+/// Summed feature weights of recently seen tokens, direct-mapped by
+/// [`token_key`].
 #[derive(Debug, Default)]
 pub(crate) struct WordCache {
     /// The model the sums are from (0: none).
     model: u64,
     keys: Vec<u64>,
-    sums: Vec<[i32; ROW]>,
+    tokens: Vec<CachedToken>,
+    /// What a position outside the sentence gives its neighbours.
+    boundary: Option<CachedToken>,
+    /// Second-stage weights of the features of first-stage tags.
+    s1: S1Weights,
+}
+
+/// Second-stage weights of every feature of first-stage tags (a tag or
+/// [`N_TAGS`] for outside the sentence), indexed by tag.
+#[derive(Debug, Default)]
+struct S1Weights {
+    /// Of the tag at offset -1, 0 and 1.
+    single: [Vec<[i32; STAGE]>; 3],
+    /// Of the tags of the token before and the token:
+    /// `pair[prev * N_TAGS + me]`.
+    pair: Vec<[i32; STAGE]>,
+}
+
+impl S1Weights {
+    fn new(model: &Model) -> S1Weights {
+        let stage2 = |key: u64| {
+            let mut acc = [0; ROW];
+            model.add_row(key, &mut acc);
+            let mut w = [0; STAGE];
+            w.copy_from_slice(&acc[STAGE..]);
+            w
+        };
+        let tags = || 0..=N_TAGS as u8;
+        S1Weights {
+            single: [-1i64, 0, 1].map(|k| tags().map(|t| stage2(s1_key(k, t))).collect()),
+            pair: tags()
+                .flat_map(|prev| (0..N_TAGS as u8).map(move |me| (prev, me)))
+                .map(|(prev, me)| stage2(s1_pair_key(prev, me)))
+                .collect(),
+        }
+    }
 }
 
 impl WordCache {
-    fn reset(&mut self, model: u64) {
-        self.model = model;
+    fn reset(&mut self, model: &Model, dc: &DocContext) {
+        self.model = model.id;
         self.keys.clear();
         self.keys.resize(WORD_CACHE, 0);
-        self.sums.clear();
-        self.sums.resize(WORD_CACHE, [0; ROW]);
+        self.tokens.clear();
+        self.tokens.resize(WORD_CACHE, CachedToken::EMPTY);
+        self.boundary = Some(CachedToken::neighbours(model, dc, None));
+        self.s1 = S1Weights::new(model);
+    }
+
+    /// The cached weights of token `i`, computed on a miss.
+    #[inline]
+    fn get<W: WordSeq + ?Sized>(
+        &mut self,
+        model: &Model,
+        dc: &DocContext,
+        words: &W,
+        i: usize,
+    ) -> &CachedToken {
+        let key = token_key(dc, i).max(1);
+        let slot = key as usize & (WORD_CACHE - 1);
+        if self.keys[slot] != key {
+            let mut c = CachedToken::neighbours(model, dc, Some(i));
+            own_features(dc, i, words.word(i), |k| model.add_row(k, &mut c.own));
+            self.tokens[slot] = c;
+            self.keys[slot] = key;
+        }
+        &self.tokens[slot]
     }
 }
 
@@ -123,6 +220,8 @@ pub(crate) struct Scratch {
     viterbi: Viterbi,
     agg: Aggregates,
     word_cache: WordCache,
+    /// Per token: summed weights of its word and neighbour features.
+    acc: Vec<[i32; ROW]>,
 }
 
 impl Model {
@@ -157,28 +256,65 @@ impl Model {
         sc.emit2.clear();
         sc.emit2.resize(n * N_TAGS, 0);
         if sc.word_cache.model != self.id {
-            sc.word_cache.reset(self.id);
+            sc.word_cache.reset(self, &sc.dc);
+        }
+        // Word and neighbour features, summed per word and cached: each
+        // word adds its own sums to its token and its neighbour sums to
+        // the tokens around it.
+        sc.acc.clear();
+        sc.acc.resize(n, [0; ROW]);
+        let weights = &self.weights;
+        let add_far = |acc: &mut [i32; ROW], row: u32| {
+            if row != u32::MAX {
+                add(acc, &weights[row as usize]);
+            }
+        };
+        for sent in sentences {
+            let inside = |i: i64| i >= sent.start as i64 && i < sent.end as i64;
+            for j in sent.clone() {
+                let c = sc.word_cache.get(self, &sc.dc, words, j);
+                add_sums(&mut sc.acc[j], &c.own);
+                // Token `j` is at offset `k` of token `j - k`.
+                for (sums, &k) in c.near.iter().zip(&NEAR) {
+                    let i = j as i64 - k;
+                    if inside(i) {
+                        add_sums(&mut sc.acc[i as usize], sums);
+                    }
+                }
+                for (&row, &k) in c.far.iter().zip(&FAR) {
+                    let i = j as i64 - k;
+                    if inside(i) {
+                        add_far(&mut sc.acc[i as usize], row);
+                    }
+                }
+            }
+            // Tokens whose neighbours at some offsets are outside the
+            // sentence (only the first and last two).
+            let b = sc.word_cache.boundary.as_ref().expect("set by reset");
+            for i in sent
+                .clone()
+                .filter(|&i| i < sent.start + 2 || i + 2 >= sent.end)
+            {
+                for (sums, &k) in b.near.iter().zip(&NEAR) {
+                    if !inside(i as i64 + k) {
+                        add_sums(&mut sc.acc[i], sums);
+                    }
+                }
+                for (&row, &k) in b.far.iter().zip(&FAR) {
+                    if !inside(i as i64 + k) {
+                        add_far(&mut sc.acc[i], row);
+                    }
+                }
+            }
         }
         for sent in sentences {
             for i in sent.clone() {
-                // The word's own features, summed once per word and cached.
-                let info = &sc.dc.info[i];
-                let wk = word_key(info).max(1);
-                let slot = wk as usize & (WORD_CACHE - 1);
-                let mut acc = if sc.word_cache.keys[slot] == wk {
-                    sc.word_cache.sums[slot]
-                } else {
-                    let mut acc = [0i32; ROW];
-                    word_features(info, words.word(i), |k| self.add_row(k, &mut acc));
-                    sc.word_cache.keys[slot] = wk;
-                    sc.word_cache.sums[slot] = acc;
-                    acc
-                };
+                let mut acc = sc.acc[i];
                 // Keys first, lookups after: independent probes overlap in
                 // the memory system instead of waiting on each other.
                 let mut keys = [0u64; MAX_KEYS];
                 let mut n_keys = 0;
-                context_features(&sc.dc, sent.clone(), i, |k| {
+                pair_features(&sc.dc, sent.clone(), i, |k| {
                     if n_keys < MAX_KEYS {
                         keys[n_keys] = k;
                         n_keys += 1;
@@ -227,14 +363,19 @@ impl Model {
         for sent in sentences {
             for i in sent.clone() {
                 let mut acc = [0i32; ROW];
-                doc_features(&sc.agg, &sc.tags1, sent.clone(), i, |k| {
-                    self.add_row(k, &mut acc)
-                });
-                for (e, a) in sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS]
-                    .iter_mut()
-                    .zip(&acc[STAGE..])
-                {
-                    *e += a;
+                agg_features(&sc.agg, &sc.tags1, i, |k| self.add_row(k, &mut acc));
+                // The features of first-stage tags, from a table.
+                let [prev, me, next] = neighbour_tags(&sc.tags1, sent.clone(), i);
+                let s1 = &sc.word_cache.s1;
+                let tagged = [
+                    &s1.single[1][usize::from(me)],
+                    &s1.single[0][usize::from(prev)],
+                    &s1.single[2][usize::from(next)],
+                    &s1.pair[usize::from(prev) * N_TAGS + usize::from(me)],
+                ];
+                let emit2 = &mut sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS];
+                for (t, e) in emit2.iter_mut().enumerate() {
+                    *e += acc[STAGE + t] + tagged.iter().map(|w| w[t]).sum::<i32>();
                 }
             }
             let emit = &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS];
@@ -348,6 +489,14 @@ impl Model {
             trans,
             about,
         })
+    }
+}
+
+/// Adds summed weights.
+#[inline(always)]
+fn add_sums(acc: &mut [i32; ROW], sums: &[i32; ROW]) {
+    for (a, &b) in acc.iter_mut().zip(sums) {
+        *a += b;
     }
 }
 
