@@ -28,6 +28,8 @@ pub(crate) mod kind {
     pub const TITLE: u32 = 15;
     /// Title modifiers (`former`, `deputy`, `acting`).
     pub const TITLE_MODIFIER: u32 = 16;
+    /// Continents, world regions, oceans and seas (`Eastern Europe`).
+    pub const AREA: u32 = 17;
 }
 
 /// Set in a phrase-table value when the key is a proper prefix of a longer

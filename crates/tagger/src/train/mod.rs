@@ -96,7 +96,7 @@ impl Default for TrainConfig {
             epochs2: 12,
             folds: 5,
             min_feature_count: 1,
-            prune: 400,
+            prune: 800,
             ensemble: 5,
             clusters: clusters::ClusterConfig::default(),
             augment: AugmentConfig::default(),
