@@ -2,10 +2,18 @@
 //!
 //! A feature is a 64-bit hash of a template and a value. [`DocContext`]
 //! analyses a whole document once (word hashes, shapes, word clusters,
-//! gazetteer matches, document-level casing statistics); [`base_features`]
-//! then emits the features of one token, and [`Aggregates`] +
-//! [`doc_features`] the second-stage features that look at the first
-//! stage's labels of the same word elsewhere in the document.
+//! gazetteer matches, the casing of each sentence and document-level
+//! casing statistics); [`base_features`] then emits the features of one
+//! token, and [`Aggregates`] + [`doc_features`] the second-stage features
+//! that look at the first stage's labels of the same word elsewhere in the
+//! document.
+//!
+//! The first-stage features come in three groups so that tagging can sum
+//! most of them once per distinct token and cache the sums
+//! (`model::WordCache`): a token's own ([`own_features`], a function of
+//! [`token_key`]), those it gives its neighbours ([`neighbour_features`],
+//! a function of the neighbour's key and the offset), and word pairs
+//! ([`pair_features`], looked up at every token).
 
 use std::ops::Range;
 
