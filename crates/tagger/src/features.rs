@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, NO_PHRASE};
 use crate::table::Table;
 use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
 
@@ -95,6 +95,57 @@ pub(crate) struct DocContext {
     pub case: Vec<u8>,
     /// Scratch: lower-cased key -> [`seen`] bits.
     seen_map: Table,
+    /// Per token: [`Lexicon::first_step`].
+    gaz_first: Vec<u32>,
+    /// Per token: the cluster path of the word as written, 0 if none.
+    exact_cluster: Vec<u32>,
+    /// Word-level lexicon lookups of recent words, for the lexicon of
+    /// model `lex_cache_id` (0: none).
+    lex_cache: Vec<LexEntry>,
+    lex_cache_id: u64,
+}
+
+/// The lexicon's word-level answers for one word.
+#[derive(Debug, Clone, Copy, Default)]
+struct LexEntry {
+    /// [`word_key`] of the word (0: empty slot).
+    key: u64,
+    /// [`Lexicon::first_step`].
+    gaz_first: u32,
+    /// Cluster path of the word as written, 0 if none.
+    exact_cluster: u32,
+    /// Corpus casing bucket.
+    case: u8,
+}
+
+/// Entries of the per-thread lexicon cache (a power of two).
+const LEX_CACHE: usize = 4096;
+
+impl LexEntry {
+    fn new(lex: &Lexicon, w: &WordInfo, word: &str, key: u64) -> LexEntry {
+        let content = w.flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) != 0;
+        LexEntry {
+            key,
+            gaz_first: if content {
+                lex.first_step(w)
+            } else {
+                NO_PHRASE
+            },
+            exact_cluster: if content {
+                lex.cluster(crate::text::hash_exact(word)).unwrap_or(0)
+            } else {
+                0
+            },
+            case: lex.case_stats.get(w.key).unwrap_or(0) as u8,
+        }
+    }
+}
+
+/// A key for the word of a token as written (the exact form folds digits,
+/// the lower-case key keeps them).
+#[inline]
+fn word_key(w: &WordInfo) -> u64 {
+    combine(w.exact, w.key).max(1)
 }
 
 impl DocContext {
@@ -104,16 +155,44 @@ impl DocContext {
     }
 
     /// Analyses the document `words` split into `sentences` (token index
-    /// ranges, in order, not overlapping).
+    /// ranges, in order, not overlapping). `cache_id`, if not 0, names the
+    /// lexicon (its model) so that word-level lookups may be cached across
+    /// documents.
     pub(crate) fn compute<W: WordSeq + ?Sized>(
         &mut self,
         lex: &Lexicon,
+        cache_id: u64,
         words: &W,
         sentences: &[Range<usize>],
     ) {
         let n = words.len();
+        if cache_id != 0 && self.lex_cache_id != cache_id {
+            self.lex_cache.clear();
+            self.lex_cache.resize(LEX_CACHE, LexEntry::default());
+            self.lex_cache_id = cache_id;
+        }
         self.info.clear();
-        self.info.extend((0..n).map(|i| analyse(words.word(i))));
+        self.case.clear();
+        self.gaz_first.clear();
+        self.exact_cluster.clear();
+        for i in 0..n {
+            let word = words.word(i);
+            let w = analyse(word);
+            let key = word_key(&w);
+            let e = if cache_id != 0 {
+                let slot = &mut self.lex_cache[key as usize & (LEX_CACHE - 1)];
+                if slot.key != key {
+                    *slot = LexEntry::new(lex, &w, word, key);
+                }
+                *slot
+            } else {
+                LexEntry::new(lex, &w, word, key)
+            };
+            self.info.push(w);
+            self.case.push(e.case);
+            self.gaz_first.push(e.gaz_first);
+            self.exact_cluster.push(e.exact_cluster);
+        }
         self.ctx.clear();
         self.ctx.resize(n, 0);
         self.gaz.clear();
@@ -122,12 +201,6 @@ impl DocContext {
         self.cluster.resize(n, 0);
         self.seen.clear();
         self.seen.resize(n, 0);
-        self.case.clear();
-        self.case.extend(
-            self.info
-                .iter()
-                .map(|w| lex.case_stats.get(w.key).unwrap_or(0) as u8),
-        );
         self.seen_map.clear();
 
         for sent in sentences {
@@ -200,7 +273,7 @@ impl DocContext {
                     "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
                 );
             }
-            lex.match_gazetteer(&self.info, sent.clone(), &mut self.gaz);
+            lex.match_gazetteer(&self.info, sent.clone(), &self.gaz_first, &mut self.gaz);
         }
 
         // Document-level casing of each word.
@@ -239,16 +312,16 @@ impl DocContext {
             let w = words.word(i);
             let c = self.ctx[i];
             let caps_word = f & flag::ALL_CAPS != 0 && c & ctx::CAPS_SENTENCE != 0;
-            let exact = crate::text::hash_exact(w);
+            let exact = Some(self.exact_cluster[i]).filter(|&p| p != 0);
             let path = if caps_word {
                 lex.cluster(hash_title(w))
                     .or_else(|| lex.cluster(hash_lower(w)))
-                    .or_else(|| lex.cluster(exact))
+                    .or(exact)
             } else if c & ctx::TITLE_SENTENCE != 0 && self.case[i] >= 4 {
                 // A common word capitalised with all the others.
-                lex.cluster(hash_lower(w)).or_else(|| lex.cluster(exact))
+                lex.cluster(hash_lower(w)).or(exact)
             } else {
-                lex.cluster(exact).or_else(|| {
+                exact.or_else(|| {
                     if c & ctx::FIRST != 0 || f & flag::ALL_CAPS != 0 {
                         lex.cluster(hash_lower(w))
                             .or_else(|| lex.cluster(hash_title(w)))

@@ -250,7 +250,7 @@ impl Model {
         sc: &mut Scratch,
     ) {
         let n = words.len();
-        sc.dc.compute(&self.lexicon, words, sentences);
+        sc.dc.compute(&self.lexicon, self.id, words, sentences);
         sc.emit1.clear();
         sc.emit1.resize(n * N_TAGS, 0);
         sc.emit2.clear();

@@ -194,7 +194,7 @@ fn case_stats(sentences: &[Vec<String>]) -> crate::table::Table {
 
 /// Feature keys of one document: base keys per token.
 fn base_keys(lex: &Lexicon, doc: &LabeledDoc, dc: &mut DocContext) -> Vec<Vec<u64>> {
-    dc.compute(lex, doc.words.as_slice(), &doc.sentences);
+    dc.compute(lex, 0, doc.words.as_slice(), &doc.sentences);
     let mut out = vec![Vec::new(); doc.words.len()];
     for sent in &doc.sentences {
         for i in sent.clone() {
@@ -375,7 +375,7 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
         .iter()
         .zip(&tags1)
         .map(|(d, t)| {
-            dc.compute(&lexicon, d.words.as_slice(), &d.sentences);
+            dc.compute(&lexicon, 0, d.words.as_slice(), &d.sentences);
             extra_keys(&dc, d, t, &mut agg)
         })
         .collect();
