@@ -30,7 +30,6 @@ pub(crate) fn type_index(label: Label) -> Option<usize> {
     TYPES.iter().position(|&l| l == label)
 }
 
-#[cfg_attr(not(feature = "train"), allow(dead_code))]
 /// The tag for `part` of type `ty`.
 #[inline]
 pub(crate) fn tag(part: Part, ty: usize) -> u8 {
@@ -226,18 +225,17 @@ impl Viterbi {
             let back = &mut self.back[i * N_TAGS..(i + 1) * N_TAGS];
             let em = &emit[i * N_TAGS..(i + 1) * N_TAGS];
             // O, B-x and U-x follow a closed tag (O, L-y, U-y).
+            // Scores and tags are packed into one number (`score * 256 +
+            // 255 - tag`) so that the maximum is found without branches;
+            // ties go to the lowest tag.
             for next in OPENERS {
-                let mut best = NEG;
-                let mut arg = 0u8;
+                let mut best = i64::MIN;
                 for p in CLOSED {
                     let s = prev[p] + i64::from(tr.trans[p * N_TAGS + next]);
-                    if s > best {
-                        best = s;
-                        arg = p as u8;
-                    }
+                    best = best.max(s * 256 + (255 - p as i64));
                 }
-                cur[next] = best + i64::from(em[next]);
-                back[next] = arg;
+                cur[next] = (best >> 8) + i64::from(em[next]);
+                back[next] = (255 - (best & 255)) as u8;
             }
             // I-x and L-x follow B-x or I-x.
             for ty in 0..N_TYPES {

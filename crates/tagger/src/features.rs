@@ -2,15 +2,23 @@
 //!
 //! A feature is a 64-bit hash of a template and a value. [`DocContext`]
 //! analyses a whole document once (word hashes, shapes, word clusters,
-//! gazetteer matches, document-level casing statistics); [`base_features`]
-//! then emits the features of one token, and [`Aggregates`] +
-//! [`doc_features`] the second-stage features that look at the first
-//! stage's labels of the same word elsewhere in the document.
+//! gazetteer matches, the casing of each sentence and document-level
+//! casing statistics); [`base_features`] then emits the features of one
+//! token, and [`Aggregates`] + [`doc_features`] the second-stage features
+//! that look at the first stage's labels of the same word elsewhere in the
+//! document.
+//!
+//! The first-stage features come in three groups so that tagging can sum
+//! most of them once per distinct token and cache the sums
+//! (`model::WordCache`): a token's own ([`own_features`], a function of
+//! [`token_key`]), those it gives its neighbours ([`neighbour_features`],
+//! a function of the neighbour's key and the offset), and word pairs
+//! ([`pair_features`], looked up at every token).
 
 use std::ops::Range;
 
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, NO_PHRASE};
 use crate::table::Table;
 use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
 
@@ -22,6 +30,21 @@ mod ctx {
     pub const CAPS_SENTENCE: u8 = 1 << 1;
     /// Preceded by an opening quote or parenthesis.
     pub const AFTER_OPEN: u8 = 1 << 2;
+    /// No word after the first is capitalised (but the pronoun `I`): web
+    /// text written in lower case, where names are lower case too.
+    pub const LOWER_SENTENCE: u8 = 1 << 3;
+    /// Common words are capitalised (`Great Service And Fast Delivery`):
+    /// capitals say little about names.
+    pub const TITLE_SENTENCE: u8 = 1 << 4;
+    /// The bits that describe the casing of the whole sentence.
+    pub const SENTENCE_CASE: u8 = CAPS_SENTENCE | LOWER_SENTENCE | TITLE_SENTENCE;
+}
+
+/// Whether a word is the pronoun `I`, alone or contracted (`I'm`).
+#[inline]
+fn is_pronoun_i(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.first() == Some(&b'I') && (b.len() == 1 || matches!(b[1], b'\'' | 0xe2))
 }
 
 /// Document-level casing statistics of a word (by lower-cased key).
@@ -72,6 +95,57 @@ pub(crate) struct DocContext {
     pub case: Vec<u8>,
     /// Scratch: lower-cased key -> [`seen`] bits.
     seen_map: Table,
+    /// Per token: [`Lexicon::first_step`].
+    gaz_first: Vec<u32>,
+    /// Per token: the cluster path of the word as written, 0 if none.
+    exact_cluster: Vec<u32>,
+    /// Word-level lexicon lookups of recent words, for the lexicon of
+    /// model `lex_cache_id` (0: none).
+    lex_cache: Vec<LexEntry>,
+    lex_cache_id: u64,
+}
+
+/// The lexicon's word-level answers for one word.
+#[derive(Debug, Clone, Copy, Default)]
+struct LexEntry {
+    /// [`word_key`] of the word (0: empty slot).
+    key: u64,
+    /// [`Lexicon::first_step`].
+    gaz_first: u32,
+    /// Cluster path of the word as written, 0 if none.
+    exact_cluster: u32,
+    /// Corpus casing bucket.
+    case: u8,
+}
+
+/// Entries of the per-thread lexicon cache (a power of two).
+const LEX_CACHE: usize = 4096;
+
+impl LexEntry {
+    fn new(lex: &Lexicon, w: &WordInfo, word: &str, key: u64) -> LexEntry {
+        let content = w.flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) != 0;
+        LexEntry {
+            key,
+            gaz_first: if content {
+                lex.first_step(w)
+            } else {
+                NO_PHRASE
+            },
+            exact_cluster: if content {
+                lex.cluster(crate::text::hash_exact(word)).unwrap_or(0)
+            } else {
+                0
+            },
+            case: lex.case_stats.get(w.key).unwrap_or(0) as u8,
+        }
+    }
+}
+
+/// A key for the word of a token as written (the exact form folds digits,
+/// the lower-case key keeps them).
+#[inline]
+fn word_key(w: &WordInfo) -> u64 {
+    combine(w.exact, w.key).max(1)
 }
 
 impl DocContext {
@@ -81,16 +155,44 @@ impl DocContext {
     }
 
     /// Analyses the document `words` split into `sentences` (token index
-    /// ranges, in order, not overlapping).
+    /// ranges, in order, not overlapping). `cache_id`, if not 0, names the
+    /// lexicon (its model) so that word-level lookups may be cached across
+    /// documents.
     pub(crate) fn compute<W: WordSeq + ?Sized>(
         &mut self,
         lex: &Lexicon,
+        cache_id: u64,
         words: &W,
         sentences: &[Range<usize>],
     ) {
         let n = words.len();
+        if cache_id != 0 && self.lex_cache_id != cache_id {
+            self.lex_cache.clear();
+            self.lex_cache.resize(LEX_CACHE, LexEntry::default());
+            self.lex_cache_id = cache_id;
+        }
         self.info.clear();
-        self.info.extend((0..n).map(|i| analyse(words.word(i))));
+        self.case.clear();
+        self.gaz_first.clear();
+        self.exact_cluster.clear();
+        for i in 0..n {
+            let word = words.word(i);
+            let w = analyse(word);
+            let key = word_key(&w);
+            let e = if cache_id != 0 {
+                let slot = &mut self.lex_cache[key as usize & (LEX_CACHE - 1)];
+                if slot.key != key {
+                    *slot = LexEntry::new(lex, &w, word, key);
+                }
+                *slot
+            } else {
+                LexEntry::new(lex, &w, word, key)
+            };
+            self.info.push(w);
+            self.case.push(e.case);
+            self.gaz_first.push(e.gaz_first);
+            self.exact_cluster.push(e.exact_cluster);
+        }
         self.ctx.clear();
         self.ctx.resize(n, 0);
         self.gaz.clear();
@@ -99,34 +201,64 @@ impl DocContext {
         self.cluster.resize(n, 0);
         self.seen.clear();
         self.seen.resize(n, 0);
-        self.case.clear();
-        self.case.extend(
-            self.info
-                .iter()
-                .map(|w| lex.case_stats.get(w.key).unwrap_or(0) as u8),
-        );
         self.seen_map.clear();
 
         for sent in sentences {
             let (mut alpha, mut caps) = (0usize, 0usize);
+            // Words after the first: alphabetic ones, capitalised ones,
+            // common words (usually lower case in news), capitalised common
+            // words.
+            let (mut rest, mut rest_cap, mut common, mut common_cap) = (0usize, 0, 0, 0);
+            let mut seen_first = false;
             for i in sent.clone() {
-                let f = self.info[i].flags;
-                if f & flag::HAS_ALPHA != 0 && self.info[i].len > 1 {
+                let w = &self.info[i];
+                let f = w.flags;
+                if f & flag::HAS_ALPHA != 0 && w.len > 1 {
                     alpha += 1;
                     if f & flag::ALL_CAPS != 0 {
                         caps += 1;
                     }
                 }
+                if f & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
+                    continue;
+                }
+                if !seen_first {
+                    seen_first = true;
+                    continue;
+                }
+                if f & flag::HAS_ALPHA == 0 || f & flag::ADDRESS != 0 {
+                    continue;
+                }
+                let capitalised = f & flag::INIT_CAP != 0;
+                if capitalised && is_pronoun_i(words.word(i)) {
+                    continue;
+                }
+                rest += 1;
+                if capitalised {
+                    rest_cap += 1;
+                }
+                if self.case[i] == 5 && w.len > 1 {
+                    common += 1;
+                    if capitalised {
+                        common_cap += 1;
+                    }
+                }
             }
             let caps_sentence = alpha >= 2 && caps * 10 >= alpha * 7;
+            let sentence_case = if caps_sentence {
+                ctx::CAPS_SENTENCE
+            } else if rest >= 3 && rest_cap == 0 {
+                ctx::LOWER_SENTENCE
+            } else if common_cap >= 2 && common_cap * 3 >= common * 2 {
+                ctx::TITLE_SENTENCE
+            } else {
+                0
+            };
             let mut first = true;
             let mut after_open = false;
             for i in sent.clone() {
                 let f = self.info[i].flags;
-                let mut c = 0;
-                if caps_sentence {
-                    c |= ctx::CAPS_SENTENCE;
-                }
+                let mut c = sentence_case;
                 if after_open {
                     c |= ctx::AFTER_OPEN;
                 }
@@ -141,7 +273,7 @@ impl DocContext {
                     "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
                 );
             }
-            lex.match_gazetteer(&self.info, sent.clone(), &mut self.gaz);
+            lex.match_gazetteer(&self.info, sent.clone(), &self.gaz_first, &mut self.gaz);
         }
 
         // Document-level casing of each word.
@@ -154,7 +286,7 @@ impl DocContext {
             let mut bits = 0u8;
             if f & flag::LOWER != 0 {
                 bits |= seen::LOWER;
-            } else if c & (ctx::FIRST | ctx::CAPS_SENTENCE) == 0 {
+            } else if c & (ctx::FIRST | ctx::CAPS_SENTENCE | ctx::TITLE_SENTENCE) == 0 {
                 if f & flag::ALL_CAPS != 0 {
                     bits |= seen::ACRONYM;
                 } else if f & flag::INIT_CAP != 0 {
@@ -180,16 +312,22 @@ impl DocContext {
             let w = words.word(i);
             let c = self.ctx[i];
             let caps_word = f & flag::ALL_CAPS != 0 && c & ctx::CAPS_SENTENCE != 0;
-            let exact = crate::text::hash_exact(w);
+            let exact = Some(self.exact_cluster[i]).filter(|&p| p != 0);
             let path = if caps_word {
                 lex.cluster(hash_title(w))
                     .or_else(|| lex.cluster(hash_lower(w)))
-                    .or_else(|| lex.cluster(exact))
+                    .or(exact)
+            } else if c & ctx::TITLE_SENTENCE != 0 && self.case[i] >= 4 {
+                // A common word capitalised with all the others.
+                lex.cluster(hash_lower(w)).or(exact)
             } else {
-                lex.cluster(exact).or_else(|| {
+                exact.or_else(|| {
                     if c & ctx::FIRST != 0 || f & flag::ALL_CAPS != 0 {
                         lex.cluster(hash_lower(w))
                             .or_else(|| lex.cluster(hash_title(w)))
+                    } else if f & flag::LOWER != 0 {
+                        // A name written in lower case (`mexico`).
+                        lex.cluster(hash_title(w))
                     } else {
                         None
                     }
@@ -219,9 +357,7 @@ const T_GAZ: u64 = 15;
 const T_GAZ_CAP: u64 = 16;
 const T_SEEN: u64 = 17;
 const T_LEN: u64 = 18;
-const T_CAPS_WINDOW: u64 = 19;
 const T_EXACT_CTX: u64 = 20;
-const T_CLUSTER_LOWER: u64 = 21;
 const T_CASE: u64 = 22;
 // Second stage.
 const T_S1: u64 = 40;
@@ -253,7 +389,11 @@ fn case_class(f: u16) -> u64 {
     }
 }
 
-/// Emits the first-stage features of token `i` of the sentence `sent`.
+/// Emits the first-stage features of token `i` of the sentence `sent`:
+/// those of the token itself ([`own_features`]), those its neighbours give
+/// it ([`neighbour_features`]) and those of word pairs
+/// ([`pair_features`]).
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 #[inline]
 pub(crate) fn base_features<W: WordSeq + ?Sized>(
     dc: &DocContext,
@@ -262,9 +402,133 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
     i: usize,
     mut emit: impl FnMut(u64),
 ) {
+    own_features(dc, i, words.word(i), &mut emit);
+    for k in NEIGHBOURS {
+        let j = i as i64 + k;
+        let nb = (j >= sent.start as i64 && j < sent.end as i64).then_some(j as usize);
+        neighbour_features(dc, nb, k, &mut emit);
+    }
+    pair_features(dc, sent, i, emit);
+}
+
+/// Offsets of the neighbours that give a token features.
+pub(crate) const NEIGHBOURS: [i64; 4] = [-2, -1, 1, 2];
+
+/// A key for everything [`own_features`] and [`neighbour_features`] of
+/// token `i` depend on: the word as written (the exact form folds digits,
+/// the lower-case key keeps them), its context bits, document casing,
+/// word-cluster path and gazetteer matches. Tokens with equal keys have
+/// equal features, so their summed weights may be cached.
+#[inline]
+pub(crate) fn token_key(dc: &DocContext, i: usize) -> u64 {
+    let w = &dc.info[i];
+    let g = dc.gaz[i];
+    let bits = u64::from(dc.ctx[i]) | u64::from(dc.seen[i]) << 8 | u64::from(dc.cluster[i]) << 16;
+    combine(
+        combine(combine(w.exact, w.key), bits),
+        combine(g as u64, (g >> 64) as u64),
+    )
+}
+
+/// Emits the first-stage features of token `i` that depend on the token
+/// alone (its word, context bits, casing, cluster and gazetteer matches).
+#[inline]
+pub(crate) fn own_features(dc: &DocContext, i: usize, word: &str, mut emit: impl FnMut(u64)) {
+    let me = &dc.info[i];
+    let cc = case_class(me.flags);
+    let c = dc.ctx[i];
+    let sc = u64::from(c & ctx::SENTENCE_CASE);
+    emit(T_BIAS);
+    emit(combine(T_EXACT, me.exact));
+    emit(combine(t(T_LOWER, 0), me.lower));
+    if me.flags & flag::PUNCT == 0 {
+        prefixes(word, 4, |n, h| emit(combine(t(T_PREFIX, n as i64), h)));
+        suffixes(word, 4, |n, h| emit(combine(t(T_SUFFIX, n as i64), h)));
+    }
+    emit(combine(t(T_SHAPE, 0), me.shape));
+    emit(combine(T_LONG_SHAPE, me.long_shape));
+    emit(combine(T_LEN, u64::from(me.len.min(12)) * 16 + cc));
+    emit(combine(t(T_EXACT_CTX, 0), combine(me.exact, u64::from(c))));
+    emit(combine(T_CTX, u64::from(c) * 16 + cc));
+    emit(combine(
+        T_SEEN,
+        u64::from(dc.seen[i]) * 256 + u64::from(c) * 16 + cc,
+    ));
+    // How the word is usually written, against how it is written here.
+    emit(combine(
+        t(T_CASE, 0),
+        u64::from(dc.case[i]) * 1024 + u64::from(c & (ctx::FIRST | ctx::SENTENCE_CASE)) * 16 + cc,
+    ));
+    cluster_features(dc.cluster[i], 0, &mut emit);
+    let mut mask = dc.gaz[i];
+    while mask != 0 {
+        let b = u64::from(mask.trailing_zeros());
+        mask &= mask - 1;
+        emit(combine(t(T_GAZ, 0), b));
+        emit(combine(T_GAZ_CAP, (b * 8 + cc) * 32 + sc));
+    }
+}
+
+/// Word-cluster path prefixes of several lengths, of the token at offset
+/// `k`.
+#[inline]
+fn cluster_features(path: u32, k: i64, mut emit: impl FnMut(u64)) {
+    if path == 0 {
+        if k == 0 {
+            emit(combine(t(T_CLUSTER, 0), 0));
+        }
+        return;
+    }
+    let len = path >> 24;
+    let bits = path & 0x00ff_ffff;
+    let lens: &[u32] = if k == 0 { &[6, 12, 20] } else { &[6, 12] };
+    for &p in lens {
+        let p = p.min(len);
+        let prefix = u64::from(bits >> (len - p)) | (u64::from(p) << 32);
+        emit(combine(t(T_CLUSTER, k), prefix));
+    }
+}
+
+/// Emits the features that token `j` (`None`: a position outside the
+/// sentence) gives the token `k` positions before it. They depend on token
+/// `j` and `k` alone, so they too may be summed once and cached.
+#[inline]
+pub(crate) fn neighbour_features(
+    dc: &DocContext,
+    j: Option<usize>,
+    k: i64,
+    mut emit: impl FnMut(u64),
+) {
+    let nb = j.map(|j| &dc.info[j]);
+    emit(combine(t(T_LOWER, k), nb.map_or(BOUNDARY, |w| w.lower)));
+    if k != -1 && k != 1 {
+        return;
+    }
+    emit(combine(t(T_EXACT, k), nb.map_or(BOUNDARY, |w| w.exact)));
+    emit(combine(t(T_SHAPE, k), nb.map_or(BOUNDARY, |w| w.shape)));
+    let Some(j) = j else {
+        return;
+    };
+    cluster_features(dc.cluster[j], k, &mut emit);
+    let mut mask = dc.gaz[j];
+    while mask != 0 {
+        let b = u64::from(mask.trailing_zeros());
+        mask &= mask - 1;
+        emit(combine(t(T_GAZ, k), b));
+    }
+}
+
+/// Emits the first-stage features of token `i` that depend on it and a
+/// neighbour together (shape and word bigrams).
+#[inline]
+pub(crate) fn pair_features(
+    dc: &DocContext,
+    sent: Range<usize>,
+    i: usize,
+    mut emit: impl FnMut(u64),
+) {
     let info = &dc.info;
     let me = &info[i];
-    let word = words.word(i);
     let at = |k: i64| -> Option<&WordInfo> {
         let j = i as i64 + k;
         if j >= sent.start as i64 && j < sent.end as i64 {
@@ -275,101 +539,17 @@ pub(crate) fn base_features<W: WordSeq + ?Sized>(
     };
     let lower = |k: i64| at(k).map_or(BOUNDARY, |w| w.lower);
     let shape = |k: i64| at(k).map_or(BOUNDARY, |w| w.shape);
-    let c = dc.ctx[i];
-    let cc = case_class(me.flags);
-
-    emit(T_BIAS);
-    emit(combine(T_EXACT, me.exact));
-    emit(combine(t(T_EXACT_CTX, 0), combine(me.exact, u64::from(c))));
-    for k in -2..=2 {
-        emit(combine(t(T_LOWER, k), lower(k)));
-    }
-    for k in [-1i64, 1] {
-        emit(combine(t(T_EXACT, k), at(k).map_or(BOUNDARY, |w| w.exact)));
-    }
-    if me.flags & flag::PUNCT == 0 {
-        prefixes(word, 4, |n, h| emit(combine(t(T_PREFIX, n as i64), h)));
-        suffixes(word, 4, |n, h| emit(combine(t(T_SUFFIX, n as i64), h)));
-    }
-    for k in -1..=1 {
-        emit(combine(t(T_SHAPE, k), shape(k)));
-    }
-    emit(combine(T_LONG_SHAPE, me.long_shape));
+    let sc = u64::from(dc.ctx[i] & ctx::SENTENCE_CASE);
     emit(combine(T_SHAPE_LEFT, combine(shape(-1), me.shape)));
     emit(combine(T_SHAPE_RIGHT, combine(me.shape, shape(1))));
+    // The shapes of the word and its neighbours with the sentence casing
+    // (`Xx` between two `Xx` means little in a Title Case sentence).
     emit(combine(
         T_SHAPE_3,
-        combine(combine(shape(-1), me.shape), shape(1)),
+        combine(combine(combine(shape(-1), me.shape), shape(1)), sc),
     ));
     emit(combine(T_BIGRAM_LEFT, combine(lower(-1), me.lower)));
     emit(combine(T_BIGRAM_RIGHT, combine(me.lower, lower(1))));
-    emit(combine(T_CTX, u64::from(c) * 16 + cc));
-    let caps_window = at(-1).map_or(0, |w| case_class(w.flags)) * 64
-        + cc * 8
-        + at(1).map_or(0, |w| case_class(w.flags));
-    emit(combine(
-        T_CAPS_WINDOW,
-        caps_window * 8 + u64::from(c & ctx::CAPS_SENTENCE),
-    ));
-    emit(combine(T_LEN, u64::from(me.len.min(12)) * 16 + cc));
-    emit(combine(
-        T_SEEN,
-        u64::from(dc.seen[i]) * 256 + u64::from(c) * 16 + cc,
-    ));
-
-    // How the word is usually written, against how it is written here.
-    emit(combine(
-        t(T_CASE, 0),
-        u64::from(dc.case[i]) * 256 + u64::from(c & (ctx::FIRST | ctx::CAPS_SENTENCE)) * 16 + cc,
-    ));
-
-    // Word clusters: path prefixes of several lengths.
-    for k in -2i64..=2 {
-        let j = i as i64 + k;
-        let path = if j >= sent.start as i64 && j < sent.end as i64 {
-            dc.cluster[j as usize]
-        } else {
-            continue;
-        };
-        if path == 0 {
-            if k == 0 {
-                emit(combine(t(T_CLUSTER, 0), 0));
-            }
-            continue;
-        }
-        let len = path >> 24;
-        let bits = path & 0x00ff_ffff;
-        let lens: &[u32] = if k == 0 {
-            &[4, 6, 10, 14, 20]
-        } else {
-            &[4, 8, 12]
-        };
-        for &p in lens {
-            let p = p.min(len);
-            let prefix = u64::from(bits >> (len - p)) | (u64::from(p) << 32);
-            emit(combine(t(T_CLUSTER, k), prefix));
-            if k == 0 && p == 8.min(len) {
-                emit(combine(T_CLUSTER_LOWER, prefix * 8 + cc));
-            }
-        }
-    }
-
-    // Gazetteers.
-    for k in -1i64..=1 {
-        let j = i as i64 + k;
-        if j < sent.start as i64 || j >= sent.end as i64 {
-            continue;
-        }
-        let mut mask = dc.gaz[j as usize];
-        while mask != 0 {
-            let b = u64::from(mask.trailing_zeros());
-            mask &= mask - 1;
-            emit(combine(t(T_GAZ, k), b));
-            if k == 0 {
-                emit(combine(T_GAZ_CAP, b * 8 + cc));
-            }
-        }
-    }
 }
 
 /// First-stage labels of each word, counted over the document.
@@ -395,7 +575,8 @@ fn part_index(part: Part) -> usize {
 }
 
 impl Aggregates {
-    /// Counts the first-stage `tags` of every capitalised word.
+    /// Counts the first-stage `tags` of every capitalised word (and of
+    /// every word of a lower-case sentence).
     pub(crate) fn compute(&mut self, dc: &DocContext, tags: &[u8]) {
         self.index.clear();
         self.counts.clear();
@@ -403,7 +584,9 @@ impl Aggregates {
         self.slot.resize(tags.len(), u32::MAX);
         for (i, &tag) in tags.iter().enumerate() {
             let f = dc.info[i].flags;
-            if f & (flag::INIT_CAP | flag::ALL_CAPS) == 0 {
+            if f & (flag::INIT_CAP | flag::ALL_CAPS) == 0
+                && (f & flag::HAS_ALPHA == 0 || dc.ctx[i] & ctx::LOWER_SENTENCE == 0)
+            {
                 continue;
             }
             let next = self.counts.len() as u32;
@@ -425,6 +608,7 @@ impl Aggregates {
 
 /// Emits the second-stage features of token `i` given the first-stage tags
 /// of the document.
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 #[inline]
 pub(crate) fn doc_features(
     agg: &Aggregates,
@@ -433,19 +617,46 @@ pub(crate) fn doc_features(
     i: usize,
     mut emit: impl FnMut(u64),
 ) {
-    let s1 = |k: i64| -> u64 {
+    let [prev, me, next] = neighbour_tags(tags, sent, i);
+    emit(s1_key(0, me));
+    emit(s1_key(-1, prev));
+    emit(s1_key(1, next));
+    emit(s1_pair_key(prev, me));
+    agg_features(agg, tags, i, emit);
+}
+
+/// The first-stage tags of tokens `i - 1`, `i` and `i + 1`, with
+/// [`N_TAGS`] outside the sentence.
+#[inline]
+pub(crate) fn neighbour_tags(tags: &[u8], sent: Range<usize>, i: usize) -> [u8; 3] {
+    let s1 = |k: i64| -> u8 {
         let j = i as i64 + k;
         if j >= sent.start as i64 && j < sent.end as i64 {
-            u64::from(tags[j as usize])
+            tags[j as usize]
         } else {
-            N_TAGS as u64
+            N_TAGS as u8
         }
     };
-    let me = s1(0);
-    emit(combine(t(T_S1, 0), me));
-    emit(combine(t(T_S1, -1), s1(-1)));
-    emit(combine(t(T_S1, 1), s1(1)));
-    emit(combine(T_S1_PAIR, s1(-1) * 32 + me));
+    [s1(-1), s1(0), s1(1)]
+}
+
+/// The feature of first-stage tag `tag` at offset `k` (-1, 0 or 1).
+#[inline]
+pub(crate) fn s1_key(k: i64, tag: u8) -> u64 {
+    combine(t(T_S1, k), u64::from(tag))
+}
+
+/// The feature of the first-stage tags of a token and the one before.
+#[inline]
+pub(crate) fn s1_pair_key(prev: u8, me: u8) -> u64 {
+    combine(T_S1_PAIR, u64::from(prev) * 32 + u64::from(me))
+}
+
+/// Emits the second-stage features of token `i` that count the
+/// first-stage labels of its word elsewhere in the document.
+#[inline]
+pub(crate) fn agg_features(agg: &Aggregates, tags: &[u8], i: usize, mut emit: impl FnMut(u64)) {
+    let me = u64::from(tags[i]);
     let slot = agg.slot[i];
     if slot == u32::MAX {
         return;

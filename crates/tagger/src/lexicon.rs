@@ -28,11 +28,16 @@ pub(crate) mod kind {
     pub const TITLE: u32 = 15;
     /// Title modifiers (`former`, `deputy`, `acting`).
     pub const TITLE_MODIFIER: u32 = 16;
+    /// Continents, world regions, oceans and seas (`Eastern Europe`).
+    pub const AREA: u32 = 17;
 }
 
 /// Set in a phrase-table value when the key is a proper prefix of a longer
 /// phrase, so matching can go on.
 const PREFIX_BIT: u32 = 1 << 31;
+
+/// The value of no gazetteer phrase (real values never set bits 18-30).
+pub(crate) const NO_PHRASE: u32 = u32::MAX;
 
 /// Seed of phrase hashes.
 pub(crate) const PHRASE_SEED: u64 = 0x6a09_e667_f3bc_c909;
@@ -105,20 +110,34 @@ impl Lexicon {
         self.gazetteer.get(h).map_or(0, |v| v & !PREFIX_BIT)
     }
 
+    /// The gazetteer value of the one-word phrase `w` (kinds and
+    /// [`PREFIX_BIT`]), or [`NO_PHRASE`].
+    #[inline]
+    pub(crate) fn first_step(&self, w: &WordInfo) -> u32 {
+        self.gazetteer
+            .get(phrase_step(PHRASE_SEED, w.key))
+            .unwrap_or(NO_PHRASE)
+    }
+
     /// Marks the gazetteer matches inside `sent`: bit `4 * kind + part` of
-    /// `out[token]`, part 0 B, 1 I, 2 L, 3 U.
-    pub(crate) fn match_gazetteer(&self, info: &[WordInfo], sent: Range<usize>, out: &mut [u128]) {
+    /// `out[token]`, part 0 B, 1 I, 2 L, 3 U. `first[token]` is
+    /// [`Lexicon::first_step`] of each token.
+    pub(crate) fn match_gazetteer(
+        &self,
+        info: &[WordInfo],
+        sent: Range<usize>,
+        first: &[u32],
+        out: &mut [u128],
+    ) {
         for start in sent.clone() {
             if info[start].flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
                 continue;
             }
-            let mut h = PHRASE_SEED;
+            let mut h = phrase_step(PHRASE_SEED, info[start].key);
+            let mut v = first[start];
             let stop = sent.end.min(start + self.max_phrase as usize);
-            for end in start..stop {
-                h = phrase_step(h, info[end].key);
-                let Some(v) = self.gazetteer.get(h) else {
-                    break;
-                };
+            let mut end = start;
+            while v != NO_PHRASE {
                 let mut kinds = v & !PREFIX_BIT;
                 while kinds != 0 {
                     let k = kinds.trailing_zeros();
@@ -134,12 +153,51 @@ impl Lexicon {
                         out[end] |= 1 << (base + 2);
                     }
                 }
-                if v & PREFIX_BIT == 0 {
+                end += 1;
+                if v & PREFIX_BIT == 0 || end >= stop {
                     break;
                 }
+                h = phrase_step(h, info[end].key);
+                v = self.gazetteer.get(h).unwrap_or(NO_PHRASE);
             }
         }
     }
+}
+
+/// Words that never begin a name in English text, capitalised or not:
+/// greetings, thanks and sign-offs that open a line of a message, chat and
+/// e-mail abbreviations, and abbreviations of common nouns (job titles,
+/// business and office terms). A capital on them says nothing.
+#[rustfmt::skip]
+const NOT_NAME_STARTS: &[&str] = &[
+    // Greetings, thanks, sign-offs, interjections.
+    "please", "pls", "plz", "thanks", "thank", "thx", "tks", "greetings", "hi", "hello", "hey",
+    "dear", "regards", "cheers", "sincerely", "congrats", "congratulations", "sorry", "oops",
+    "wow", "yay", "yum", "ok", "okay", "yes", "yeah", "yep", "nope", "hmm", "ugh",
+    // Chat and e-mail abbreviations.
+    "lol", "lmao", "rofl", "omg", "btw", "fyi", "asap", "imo", "imho", "fwiw", "afaik", "tia",
+    "ps", "ps.", "p.s.", "p.s", "pps", "pps.", "p.p.s.", "fwd", "fw", "nb", "n.b.", "aka",
+    "a.k.a.", "tba", "tbd", "rsvp", "faq", "faqs", "diy", "eod", "cob", "ooo",
+    // Abbreviated common nouns: roles, degrees and business terms.
+    "ceo", "cfo", "coo", "cto", "cio", "svp", "evp", "vp", "avp", "cpa", "mba", "phd", "hr",
+    "ipo", "rfp", "rfq", "rfi", "roi", "irr", "npv", "sla", "nda", "loi", "kpi", "dui", "dwi",
+    "seo", "atm", "gps", "dvd", "usb", "pdf", "html", "url", "isbn", "adhd", "fax", "memo",
+];
+
+/// Whether the word with lower-cased key `key` ([`crate::text::hash_lower`])
+/// is one of [`NOT_NAME_STARTS`].
+pub(crate) fn never_starts_name(key: u64) -> bool {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Table> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut t = Table::with_capacity(NOT_NAME_STARTS.len());
+        for w in NOT_NAME_STARTS {
+            t.insert(crate::text::hash_lower(w), 1);
+        }
+        t
+    })
+    .get(key)
+    .is_some()
 }
 
 #[cfg(test)]
@@ -155,7 +213,8 @@ mod tests {
         let words = ["the", "NORWAY", "Labor", "Party", "said"];
         let info: Vec<_> = words.iter().map(|w| analyse(w)).collect();
         let mut out = vec![0u128; words.len()];
-        lex.match_gazetteer(&info, 0..words.len(), &mut out);
+        let first: Vec<u32> = info.iter().map(|w| lex.first_step(w)).collect();
+        lex.match_gazetteer(&info, 0..words.len(), &first, &mut out);
         assert_eq!(out[0], 0);
         assert_eq!(out[1], 1u128 << (4 * kind::COUNTRY + 3));
         assert_eq!(out[2], 1u128 << (4 * kind::PARTY));

@@ -48,7 +48,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use document::{Document, Entity, Span, Stage, StageError};
+use document::{Document, Entity, Label, Span, Stage, StageError};
 
 pub use model::{Model, ModelError};
 
@@ -179,9 +179,15 @@ impl Tagger {
                 }
                 decode::spans(&tags[r.clone()], |a, b, ty| {
                     let (a, b) = (r.start + a, r.start + b);
+                    let mut label = decode::TYPES[ty];
+                    let mut b = b;
+                    if label != Label::Misc && is_elliptical_possessive(doc, b, r.end) {
+                        label = Label::Loc;
+                        b += 1;
+                    }
                     entities.push(Entity {
                         span: tokens_span(doc, a, b),
-                        label: decode::TYPES[ty],
+                        label,
                         tokens: a as u32..b as u32,
                         sentence_idx: si as u32,
                         cluster: None,
@@ -196,6 +202,22 @@ impl Tagger {
             coref::cluster(doc, &work.scratch.dc);
         });
     }
+}
+
+/// Whether token `b` (before `end`, the end of its sentence) is a `'s` that
+/// makes the name before it an elliptical possessive: no noun follows
+/// (`dinner at Kenneally's.`, `go to Del Frisco's for lunch`), so the
+/// name with its `'s` names a place: a shop, a restaurant, a home.
+fn is_elliptical_possessive(doc: &Document, b: usize, end: usize) -> bool {
+    let word = |i: usize| doc.tokens[i].span.text(&doc.text);
+    if b >= end || !matches!(word(b), "'s" | "\u{2019}s") {
+        return false;
+    }
+    b + 1 == end
+        || matches!(
+            word(b + 1),
+            "." | "!" | "?" | "," | ";" | "at" | "in" | "on" | "for" | "tonight" | "today"
+        )
 }
 
 fn tokens_span(doc: &Document, a: usize, b: usize) -> Span {
@@ -213,5 +235,43 @@ impl Stage for Tagger {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         self.tag(doc);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use document::{Sentence, Token, TokenKind};
+
+    /// A document of one sentence made of `words` separated by spaces.
+    fn doc_of(words: &[&str]) -> Document {
+        let text = words.join(" ");
+        let mut doc = Document::new("t", "test", text.clone());
+        let mut at = 0;
+        for w in words {
+            doc.tokens.push(Token {
+                span: Span::new(at, at + w.len()),
+                kind: TokenKind::Word,
+            });
+            at += w.len() + 1;
+        }
+        doc.sentences.push(Sentence {
+            span: Span::new(0, text.len()),
+            tokens: 0..words.len() as u32,
+            paragraph_idx: 0,
+        });
+        doc
+    }
+
+    #[test]
+    fn a_possessive_without_its_noun_names_a_place() {
+        let doc = doc_of(&["dinner", "at", "Kenneally", "'s", "tonight"]);
+        assert!(is_elliptical_possessive(&doc, 3, 5));
+        let doc = doc_of(&["we", "went", "to", "Del", "Frisco", "\u{2019}s"]);
+        assert!(is_elliptical_possessive(&doc, 5, 6));
+        let doc = doc_of(&["Enron", "'s", "United", "Way"]);
+        assert!(!is_elliptical_possessive(&doc, 1, 4));
+        let doc = doc_of(&["Crohn", "'s", "is", "rare"]);
+        assert!(!is_elliptical_possessive(&doc, 1, 4));
     }
 }

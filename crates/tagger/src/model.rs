@@ -5,18 +5,40 @@
 use std::io::Read;
 use std::ops::Range;
 
-use crate::decode::{Transitions, Viterbi, N_TAGS};
-use crate::features::{base_features, doc_features, Aggregates, DocContext, WordSeq};
+use crate::decode::{tag, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
+use crate::features::{
+    agg_features, neighbour_features, neighbour_tags, own_features, pair_features, s1_key,
+    s1_pair_key, token_key, Aggregates, DocContext, WordSeq,
+};
+use crate::lexicon::never_starts_name;
 use crate::lexicon::Lexicon;
 use crate::table::{PackedTable, Table};
+use crate::text::flag;
 
 /// Most first-stage features of one token (the templates emit about 60).
 const MAX_KEYS: usize = 128;
 
-/// Weights per feature row: first stage, then second stage.
-pub(crate) const ROW: usize = 2 * N_TAGS;
+/// Emission score of a tag that a token may not have: far below any sum
+/// of weights, far above the decoder's impossible-state score.
+const FORBIDDEN: i32 = -(1 << 28);
 
-const MAGIC: &[u8; 8] = b"NEWSNER4";
+/// Weights per stage in a feature row: one per tag but `O`. Only score
+/// differences between the tags of one token matter to the decoder, so
+/// weights are stored relative to `O`'s, whose score is then always 0.
+pub(crate) const STAGE: usize = N_TAGS - 1;
+
+/// Weights per feature row: first stage, then second stage.
+pub(crate) const ROW: usize = 2 * STAGE;
+
+/// One feature's weights: exactly one 64-byte cache line, aligned, so a
+/// feature costs one memory access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub(crate) struct Row(pub [i16; ROW]);
+
+const _: () = assert!(std::mem::size_of::<Row>() == 64);
+
+const MAGIC: &[u8; 8] = b"NEWSNER5";
 
 /// Why a model could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -33,17 +55,157 @@ pub enum ModelError {
 }
 
 /// A trained entity-tagging model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Model {
+    /// Identity of the loaded model, for per-thread caches.
+    pub(crate) id: u64,
     pub(crate) lexicon: Lexicon,
     /// Feature hash -> row index into `weights`.
     pub(crate) features: PackedTable,
-    /// `ROW` weights per feature row.
-    pub(crate) weights: Vec<i16>,
+    /// Weights of each feature row.
+    pub(crate) weights: Vec<Row>,
     /// Transitions of the first and second stage.
     pub(crate) trans: [Transitions; 2],
     /// Free-text provenance (training data, command, scores).
     pub(crate) about: String,
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Model) -> bool {
+        self.lexicon == other.lexicon
+            && self.features == other.features
+            && self.weights == other.weights
+            && self.trans == other.trans
+            && self.about == other.about
+    }
+}
+
+/// A fresh model identity.
+pub(crate) fn next_model_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Entries of the per-thread word cache (a power of two): frequent words
+/// (`the`, `,`, `said`, a document's names) are looked up once, not at
+/// every occurrence.
+const WORD_CACHE: usize = 8192;
+
+/// What the cache keeps of a token: the summed weights of its own
+/// features and of those it gives its nearest neighbours, and the feature
+/// row it gives the tokens two away (a single feature, see
+/// `features::neighbour_features`).
+#[derive(Debug, Clone, Copy)]
+struct CachedToken {
+    own: [i32; ROW],
+    /// For the offsets -1 and 1.
+    near: [[i32; ROW]; 2],
+    /// For the offsets -2 and 2; `u32::MAX`: no row.
+    far: [u32; 2],
+}
+
+const NEAR: [i64; 2] = [-1, 1];
+const FAR: [i64; 2] = [-2, 2];
+
+impl CachedToken {
+    const EMPTY: CachedToken = CachedToken {
+        own: [0; ROW],
+        near: [[0; ROW]; 2],
+        far: [u32::MAX; 2],
+    };
+
+    /// What token `j` (`None`: outside the sentence) gives its
+    /// neighbours.
+    fn neighbours(model: &Model, dc: &DocContext, j: Option<usize>) -> CachedToken {
+        let mut c = CachedToken::EMPTY;
+        for (acc, &k) in c.near.iter_mut().zip(&NEAR) {
+            neighbour_features(dc, j, k, |key| model.add_row(key, acc));
+        }
+        for (row, &k) in c.far.iter_mut().zip(&FAR) {
+            neighbour_features(dc, j, k, |key| {
+                *row = model.features.get(key).unwrap_or(u32::MAX);
+            });
+        }
+        c
+    }
+}
+
+/// Summed feature weights of recently seen tokens, direct-mapped by
+/// [`token_key`].
+#[derive(Debug, Default)]
+pub(crate) struct WordCache {
+    /// The model the sums are from (0: none).
+    model: u64,
+    keys: Vec<u64>,
+    tokens: Vec<CachedToken>,
+    /// What a position outside the sentence gives its neighbours.
+    boundary: Option<CachedToken>,
+    /// Second-stage weights of the features of first-stage tags.
+    s1: S1Weights,
+}
+
+/// Second-stage weights of every feature of first-stage tags (a tag or
+/// [`N_TAGS`] for outside the sentence), indexed by tag.
+#[derive(Debug, Default)]
+struct S1Weights {
+    /// Of the tag at offset -1, 0 and 1.
+    single: [Vec<[i32; STAGE]>; 3],
+    /// Of the tags of the token before and the token:
+    /// `pair[prev * N_TAGS + me]`.
+    pair: Vec<[i32; STAGE]>,
+}
+
+impl S1Weights {
+    fn new(model: &Model) -> S1Weights {
+        let stage2 = |key: u64| {
+            let mut acc = [0; ROW];
+            model.add_row(key, &mut acc);
+            let mut w = [0; STAGE];
+            w.copy_from_slice(&acc[STAGE..]);
+            w
+        };
+        let tags = || 0..=N_TAGS as u8;
+        S1Weights {
+            single: [-1i64, 0, 1].map(|k| tags().map(|t| stage2(s1_key(k, t))).collect()),
+            pair: tags()
+                .flat_map(|prev| (0..N_TAGS as u8).map(move |me| (prev, me)))
+                .map(|(prev, me)| stage2(s1_pair_key(prev, me)))
+                .collect(),
+        }
+    }
+}
+
+impl WordCache {
+    fn reset(&mut self, model: &Model, dc: &DocContext) {
+        self.model = model.id;
+        self.keys.clear();
+        self.keys.resize(WORD_CACHE, 0);
+        self.tokens.clear();
+        self.tokens.resize(WORD_CACHE, CachedToken::EMPTY);
+        self.boundary = Some(CachedToken::neighbours(model, dc, None));
+        self.s1 = S1Weights::new(model);
+    }
+
+    /// The cached weights of token `i`, computed on a miss.
+    #[inline]
+    fn get<W: WordSeq + ?Sized>(
+        &mut self,
+        model: &Model,
+        dc: &DocContext,
+        words: &W,
+        i: usize,
+    ) -> &CachedToken {
+        let key = token_key(dc, i).max(1);
+        let slot = key as usize & (WORD_CACHE - 1);
+        if self.keys[slot] != key {
+            let mut c = CachedToken::neighbours(model, dc, Some(i));
+            own_features(dc, i, words.word(i), |k| model.add_row(k, &mut c.own));
+            self.tokens[slot] = c;
+            self.keys[slot] = key;
+        }
+        &self.tokens[slot]
+    }
 }
 
 /// Reusable per-thread buffers for tagging one document.
@@ -57,6 +219,9 @@ pub(crate) struct Scratch {
     sent_tags: Vec<u8>,
     viterbi: Viterbi,
     agg: Aggregates,
+    word_cache: WordCache,
+    /// Per token: summed weights of its word and neighbour features.
+    acc: Vec<[i32; ROW]>,
 }
 
 impl Model {
@@ -73,10 +238,7 @@ impl Model {
     #[inline]
     fn add_row(&self, key: u64, acc: &mut [i32; ROW]) {
         if let Some(row) = self.features.get(key) {
-            let w = &self.weights[row as usize * ROW..row as usize * ROW + ROW];
-            for (a, &b) in acc.iter_mut().zip(w) {
-                *a += i32::from(b);
-            }
+            add(acc, &self.weights[row as usize]);
         }
     }
 
@@ -88,18 +250,71 @@ impl Model {
         sc: &mut Scratch,
     ) {
         let n = words.len();
-        sc.dc.compute(&self.lexicon, words, sentences);
+        sc.dc.compute(&self.lexicon, self.id, words, sentences);
         sc.emit1.clear();
         sc.emit1.resize(n * N_TAGS, 0);
         sc.emit2.clear();
         sc.emit2.resize(n * N_TAGS, 0);
+        if sc.word_cache.model != self.id {
+            sc.word_cache.reset(self, &sc.dc);
+        }
+        // Word and neighbour features, summed per word and cached: each
+        // word adds its own sums to its token and its neighbour sums to
+        // the tokens around it.
+        sc.acc.clear();
+        sc.acc.resize(n, [0; ROW]);
+        let weights = &self.weights;
+        let add_far = |acc: &mut [i32; ROW], row: u32| {
+            if row != u32::MAX {
+                add(acc, &weights[row as usize]);
+            }
+        };
+        for sent in sentences {
+            let inside = |i: i64| i >= sent.start as i64 && i < sent.end as i64;
+            for j in sent.clone() {
+                let c = sc.word_cache.get(self, &sc.dc, words, j);
+                add_sums(&mut sc.acc[j], &c.own);
+                // Token `j` is at offset `k` of token `j - k`.
+                for (sums, &k) in c.near.iter().zip(&NEAR) {
+                    let i = j as i64 - k;
+                    if inside(i) {
+                        add_sums(&mut sc.acc[i as usize], sums);
+                    }
+                }
+                for (&row, &k) in c.far.iter().zip(&FAR) {
+                    let i = j as i64 - k;
+                    if inside(i) {
+                        add_far(&mut sc.acc[i as usize], row);
+                    }
+                }
+            }
+            // Tokens whose neighbours at some offsets are outside the
+            // sentence (only the first and last two).
+            let b = sc.word_cache.boundary.as_ref().expect("set by reset");
+            for i in sent
+                .clone()
+                .filter(|&i| i < sent.start + 2 || i + 2 >= sent.end)
+            {
+                for (sums, &k) in b.near.iter().zip(&NEAR) {
+                    if !inside(i as i64 + k) {
+                        add_sums(&mut sc.acc[i], sums);
+                    }
+                }
+                for (&row, &k) in b.far.iter().zip(&FAR) {
+                    if !inside(i as i64 + k) {
+                        add_far(&mut sc.acc[i], row);
+                    }
+                }
+            }
+        }
         for sent in sentences {
             for i in sent.clone() {
+                let mut acc = sc.acc[i];
                 // Keys first, lookups after: independent probes overlap in
                 // the memory system instead of waiting on each other.
                 let mut keys = [0u64; MAX_KEYS];
                 let mut n_keys = 0;
-                base_features(&sc.dc, words, sent.clone(), i, |k| {
+                pair_features(&sc.dc, sent.clone(), i, |k| {
                     if n_keys < MAX_KEYS {
                         keys[n_keys] = k;
                         n_keys += 1;
@@ -109,17 +324,29 @@ impl Model {
                 for (r, &k) in rows.iter_mut().zip(&keys[..n_keys]) {
                     *r = self.features.get(k).unwrap_or(u32::MAX);
                 }
-                let mut acc = [0i32; ROW];
                 for &row in &rows[..n_keys] {
                     if row != u32::MAX {
-                        let w = &self.weights[row as usize * ROW..row as usize * ROW + ROW];
-                        for (a, &b) in acc.iter_mut().zip(w) {
-                            *a += i32::from(b);
+                        add(&mut acc, &self.weights[row as usize]);
+                    }
+                }
+                let f = sc.dc.info[i].flags;
+                if f & flag::ADDRESS != 0 {
+                    // Web addresses and file names are never names.
+                    acc.fill(FORBIDDEN);
+                } else if f & (flag::INIT_CAP | flag::ALL_CAPS) != 0
+                    && never_starts_name(sc.dc.info[i].key)
+                {
+                    for ty in 0..N_TYPES {
+                        for part in [Part::Begin, Part::Unit] {
+                            let t = tag(part, ty) as usize - 1;
+                            acc[t] = FORBIDDEN;
+                            acc[STAGE + t] = FORBIDDEN;
                         }
                     }
                 }
-                sc.emit1[i * N_TAGS..(i + 1) * N_TAGS].copy_from_slice(&acc[..N_TAGS]);
-                sc.emit2[i * N_TAGS..(i + 1) * N_TAGS].copy_from_slice(&acc[N_TAGS..]);
+                // Tag 0 (`O`) keeps its score of 0.
+                sc.emit1[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[..STAGE]);
+                sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[STAGE..]);
             }
         }
         sc.tags1.clear();
@@ -136,14 +363,19 @@ impl Model {
         for sent in sentences {
             for i in sent.clone() {
                 let mut acc = [0i32; ROW];
-                doc_features(&sc.agg, &sc.tags1, sent.clone(), i, |k| {
-                    self.add_row(k, &mut acc)
-                });
-                for (e, a) in sc.emit2[i * N_TAGS..(i + 1) * N_TAGS]
-                    .iter_mut()
-                    .zip(&acc[N_TAGS..])
-                {
-                    *e += a;
+                agg_features(&sc.agg, &sc.tags1, i, |k| self.add_row(k, &mut acc));
+                // The features of first-stage tags, from a table.
+                let [prev, me, next] = neighbour_tags(&sc.tags1, sent.clone(), i);
+                let s1 = &sc.word_cache.s1;
+                let tagged = [
+                    &s1.single[1][usize::from(me)],
+                    &s1.single[0][usize::from(prev)],
+                    &s1.single[2][usize::from(next)],
+                    &s1.pair[usize::from(prev) * N_TAGS + usize::from(me)],
+                ];
+                let emit2 = &mut sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS];
+                for (t, e) in emit2.iter_mut().enumerate() {
+                    *e += acc[STAGE + t] + tagged.iter().map(|w| w[t]).sum::<i32>();
                 }
             }
             let emit = &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS];
@@ -168,7 +400,11 @@ impl Model {
         put_u64s(&mut raw, self.lexicon.case_stats.keys());
         put_u32s(&mut raw, self.lexicon.case_stats.values());
         put_u64s(&mut raw, self.features.slots());
-        let w: Vec<u8> = self.weights.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let w: Vec<u8> = self
+            .weights
+            .iter()
+            .flat_map(|row| row.0.iter().flat_map(|w| w.to_le_bytes()))
+            .collect();
         put_bytes(&mut raw, &w);
         for tr in &self.trans {
             put_i32s(&mut raw, &tr.trans);
@@ -208,13 +444,21 @@ impl Model {
             Table::from_slots(r.u64s()?, r.u32s()?).ok_or(ModelError::Corrupt("case table"))?;
         let features =
             PackedTable::from_slots(r.u64s()?).ok_or(ModelError::Corrupt("feature table"))?;
-        let weights: Vec<i16> = r
-            .bytes()?
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+        let raw_weights = r.bytes()?;
+        if raw_weights.len() % (2 * ROW) != 0 {
+            return Err(ModelError::Corrupt("feature rows"));
+        }
+        let weights: Vec<Row> = raw_weights
+            .chunks_exact(2 * ROW)
+            .map(|c| {
+                let mut row = Row([0; ROW]);
+                for (w, b) in row.0.iter_mut().zip(c.chunks_exact(2)) {
+                    *w = i16::from_le_bytes([b[0], b[1]]);
+                }
+                row
+            })
             .collect();
-        let n_rows = weights.len() / ROW;
-        if weights.len() % ROW != 0 || features.values().any(|v| v as usize >= n_rows) {
+        if features.values().any(|v| v as usize >= weights.len()) {
             return Err(ModelError::Corrupt("feature rows"));
         }
         let mut trans = [Transitions::zero(), Transitions::zero()];
@@ -233,6 +477,7 @@ impl Model {
             return Err(ModelError::Corrupt("trailing bytes"));
         }
         Ok(Model {
+            id: next_model_id(),
             lexicon: Lexicon {
                 gazetteer,
                 max_phrase,
@@ -244,6 +489,22 @@ impl Model {
             trans,
             about,
         })
+    }
+}
+
+/// Adds summed weights.
+#[inline(always)]
+fn add_sums(acc: &mut [i32; ROW], sums: &[i32; ROW]) {
+    for (a, &b) in acc.iter_mut().zip(sums) {
+        *a += b;
+    }
+}
+
+/// Adds a row's weights to the scores of both stages.
+#[inline(always)]
+fn add(acc: &mut [i32; ROW], row: &Row) {
+    for (a, &b) in acc.iter_mut().zip(&row.0) {
+        *a += i32::from(b);
     }
 }
 

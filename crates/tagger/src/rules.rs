@@ -41,6 +41,23 @@ const YEAR_LEADS: [&str; 18] = [
     "mid", "during", "between", "through", "and", "year",
 ];
 
+/// The other words that may start a pattern below (with the months,
+/// weekdays and currency symbols).
+const WORD_STARTS: [&str; 12] = [
+    "millions",
+    "billions",
+    "trillions",
+    "thousands",
+    "hundreds",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "last",
+    "next",
+    "this",
+    "past",
+];
+
 fn eq_any(word: &str, list: &[&str]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -144,6 +161,16 @@ fn is_meridiem(w: &str) -> bool {
 /// its length and label.
 fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
     let w = words[i];
+    // Most tokens are words that start no pattern: one test for them.
+    if w.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !w.contains('$')
+        && !eq_any(w, &WORD_STARTS)
+        && !eq_any(w, &MONTHS)
+        && !eq_any(w, &MONTH_ABBREVS)
+        && !eq_any(w, &WEEKDAYS)
+    {
+        return None;
+    }
     let at = |k: usize| words.get(i + k).copied().unwrap_or("");
 
     // PERCENT: `76%`, `76 %`, `76 percent`, `76 per cent`.

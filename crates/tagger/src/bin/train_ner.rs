@@ -10,6 +10,7 @@ const USAGE: &str = "\
 usage: train-ner [--train FILE]... [--dev FILE]... [--out PATH] [--seed N]
                  [--gazetteers DIR | --no-gazetteers] [--unlabeled FILE]... [--no-unlabeled]
                  [--epochs N] [--epochs2 N] [--folds N] [--ensemble N] [--min-count N] [--prune W]
+                 [--augment-copies N] [--augment-lower P] [--augment-title P] [--augment-emphasis P]
                  [--cluster-dim N] [--cluster-contexts N] [--cluster-min-count N] [--cluster-depth N]
                  [--eval-model PATH [--show-errors N]]
 
@@ -64,6 +65,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--min-count" => cfg.min_feature_count = value()?.parse()?,
             "--prune" => cfg.prune = value()?.parse()?,
             "--ensemble" => cfg.ensemble = value()?.parse()?,
+            "--augment-copies" => cfg.augment.copies = value()?.parse()?,
+            "--augment-lower" => cfg.augment.lower = value()?.parse()?,
+            "--augment-title" => cfg.augment.title = value()?.parse()?,
+            "--augment-emphasis" => cfg.augment.emphasis = value()?.parse()?,
             "--cluster-dim" => cfg.clusters.dim = value()?.parse()?,
             "--cluster-contexts" => cfg.clusters.n_contexts = value()?.parse()?,
             "--cluster-min-count" => cfg.clusters.min_count = value()?.parse()?,
@@ -119,7 +124,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
     };
     let mut about = format!(
-        "trained on {}; gazetteers: {}; unlabeled: {}; seed {}, epochs {}+{}, folds {}, ensemble {}, prune {}",
+        "trained on {}; gazetteers: {}; unlabeled: {}; seed {}, epochs {}+{}, folds {}, ensemble {}, prune {}, re-cased copies {} (lower {}, title {}, emphasis {})",
         cfg.train
             .iter()
             .map(file_name)
@@ -140,7 +145,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         cfg.epochs2,
         cfg.folds,
         cfg.ensemble,
-        cfg.prune
+        cfg.prune,
+        cfg.augment.copies,
+        cfg.augment.lower,
+        cfg.augment.title,
+        cfg.augment.emphasis
     );
     for path in &dev {
         let docs = conll::read_file(path)?;

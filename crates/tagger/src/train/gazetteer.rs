@@ -43,6 +43,146 @@ fn col<'a>(header: &[&str], row: &[&'a str], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// Adherents of religions and denominations, nouns and adjectives.
+const RELIGIOUS_GROUPS: &[&str] = &[
+    "Muslim",
+    "Muslims",
+    "Moslem",
+    "Moslems",
+    "Islamic",
+    "Islamist",
+    "Islamists",
+    "Shiite",
+    "Shiites",
+    "Shi'ite",
+    "Shi'ites",
+    "Shia",
+    "Sunni",
+    "Sunnis",
+    "Alawite",
+    "Alawites",
+    "Christian",
+    "Christians",
+    "Catholic",
+    "Catholics",
+    "Protestant",
+    "Protestants",
+    "Orthodox",
+    "Evangelical",
+    "Evangelicals",
+    "Methodist",
+    "Methodists",
+    "Baptist",
+    "Baptists",
+    "Lutheran",
+    "Lutherans",
+    "Anglican",
+    "Anglicans",
+    "Presbyterian",
+    "Presbyterians",
+    "Mormon",
+    "Mormons",
+    "Jewish",
+    "Jew",
+    "Jews",
+    "Hindu",
+    "Hindus",
+    "Buddhist",
+    "Buddhists",
+    "Sikh",
+    "Sikhs",
+    "Jain",
+    "Jains",
+    "Zoroastrian",
+    "Druze",
+    "Bahai",
+    "Wahhabi",
+    "Salafi",
+    "Sufi",
+];
+
+/// Continents, world regions, oceans and seas: places that the country,
+/// region and city lists leave out.
+const AREAS: &[&str] = &[
+    "Africa",
+    "Asia",
+    "Europe",
+    "America",
+    "Americas",
+    "North America",
+    "South America",
+    "Latin America",
+    "Central America",
+    "Oceania",
+    "Australasia",
+    "Antarctica",
+    "Arctic",
+    "Antarctic",
+    "Eurasia",
+    "Middle East",
+    "Near East",
+    "Far East",
+    "Scandinavia",
+    "Balkans",
+    "Caucasus",
+    "Baltics",
+    "Mediterranean",
+    "Caribbean",
+    "Sahara",
+    "Sahel",
+    "Maghreb",
+    "Levant",
+    "Persian Gulf",
+    "Arabian Peninsula",
+    "Horn of Africa",
+    "Sub-Saharan Africa",
+    "Asia-Pacific",
+    "Asia Pacific",
+    "Indian subcontinent",
+    "Atlantic Ocean",
+    "Pacific Ocean",
+    "Indian Ocean",
+    "Arctic Ocean",
+    "Southern Ocean",
+    "North Sea",
+    "Baltic Sea",
+    "Black Sea",
+    "Caspian Sea",
+    "Red Sea",
+    "Dead Sea",
+    "South China Sea",
+    "East China Sea",
+    "Mediterranean Sea",
+    "Caribbean Sea",
+    "Gulf of Mexico",
+    "Gulf of Aden",
+    "Bay of Bengal",
+    "Siberia",
+    "Patagonia",
+];
+
+/// Compass points that make world regions of continents (`Eastern
+/// Europe`, `West Africa`).
+const COMPASS: &[&str] = &[
+    "Eastern",
+    "Western",
+    "Northern",
+    "Southern",
+    "Central",
+    "East",
+    "West",
+    "North",
+    "South",
+    "Northeast",
+    "Northwest",
+    "Southeast",
+    "Southwest",
+    "North-East",
+    "North-West",
+    "South-East",
+    "South-West",
+];
+
 /// Adds every gazetteer of `dir` to `lex`.
 pub(crate) fn load(dir: &Path, lex: &mut Lexicon) -> Result<(), TrainError> {
     let mut buf = Vec::new();
@@ -61,6 +201,20 @@ pub(crate) fn load(dir: &Path, lex: &mut Lexicon) -> Result<(), TrainError> {
             kind::SURNAME_RARE
         };
         add(lex, line, k, &mut buf);
+    }
+    for w in AREAS {
+        add(lex, w, kind::AREA, &mut buf);
+    }
+    for dir in COMPASS {
+        for continent in ["Europe", "Africa", "Asia"] {
+            add(lex, &format!("{dir} {continent}"), kind::AREA, &mut buf);
+        }
+    }
+    // Religions' adherents and adjectives name groups of people the way
+    // nationalities do (CoNLL's MISC), and are missing from the country
+    // lists.
+    for w in RELIGIOUS_GROUPS {
+        add(lex, w, kind::DEMONYM, &mut buf);
     }
     let countries = read(dir, "countries.tsv")?;
     let (h, rows) = tsv_rows(&countries);

@@ -7,12 +7,14 @@
 //! jackknifing (each fold tagged by a stage-1 model that did not see it), so
 //! it learns how much to trust realistic first-stage output.
 
+mod augment;
 mod clusters;
 pub mod conll;
 mod gazetteer;
 mod perceptron;
 mod tokenize;
 
+pub use augment::AugmentConfig;
 pub use clusters::ClusterConfig;
 
 use std::collections::HashMap;
@@ -22,7 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::decode::{spans, Transitions, N_TAGS, N_TYPES};
 use crate::features::{base_features, doc_features, Aggregates, DocContext};
 use crate::lexicon::Lexicon;
-use crate::model::{Model, Scratch, ROW};
+use crate::model::{Model, Row, Scratch, ROW, STAGE};
 use crate::table::PackedTable;
 use conll::LabeledDoc;
 use perceptron::{Averaged, Csr, Instance, Perceptron};
@@ -79,6 +81,8 @@ pub struct TrainConfig {
     pub ensemble: usize,
     /// Word-cluster settings.
     pub clusters: clusters::ClusterConfig,
+    /// Casing augmentation.
+    pub augment: AugmentConfig,
 }
 
 impl Default for TrainConfig {
@@ -92,9 +96,10 @@ impl Default for TrainConfig {
             epochs2: 12,
             folds: 5,
             min_feature_count: 1,
-            prune: 400,
-            ensemble: 3,
+            prune: 800,
+            ensemble: 5,
             clusters: clusters::ClusterConfig::default(),
+            augment: AugmentConfig::default(),
         }
     }
 }
@@ -189,7 +194,7 @@ fn case_stats(sentences: &[Vec<String>]) -> crate::table::Table {
 
 /// Feature keys of one document: base keys per token.
 fn base_keys(lex: &Lexicon, doc: &LabeledDoc, dc: &mut DocContext) -> Vec<Vec<u64>> {
-    dc.compute(lex, doc.words.as_slice(), &doc.sentences);
+    dc.compute(lex, 0, doc.words.as_slice(), &doc.sentences);
     let mut out = vec![Vec::new(); doc.words.len()];
     for sent in &doc.sentences {
         for i in sent.clone() {
@@ -263,6 +268,25 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
         docs.len()
     ));
     let lexicon = build_lexicon(cfg, &docs, log)?;
+    // Re-cased copies; `orig[d]` is the document a copy was made from.
+    let n_orig = docs.len();
+    let mut orig: Vec<usize> = (0..n_orig).collect();
+    // A word is a known name if news writes it capitalised (a gazetteer
+    // alone is not enough: it holds many common words).
+    let known = |w: &str| {
+        let key = crate::text::hash_lower(w);
+        lexicon.case_stats.get(key).is_some_and(|b| b <= 2)
+    };
+    for c in 0..cfg.augment.copies {
+        for d in 0..n_orig {
+            let seed = crate::text::mix(cfg.seed ^ ((c as u64) << 32 | d as u64));
+            docs.push(augment::recase(&docs[d], &cfg.augment, seed, &known));
+            orig.push(d);
+        }
+    }
+    if docs.len() > n_orig {
+        log(&format!("re-cased copies: {}", docs.len() - n_orig));
+    }
     log(&format!(
         "lexicon built in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -288,27 +312,33 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
         })
         .collect();
 
-    // Jackknifed stage-1 tags of the training documents.
+    // Jackknifed stage-1 tags of the training documents (a re-cased copy
+    // is in the fold of its original).
     let all: Vec<usize> = (0..docs.len()).collect();
-    let mut fold_of = all.clone();
+    let mut order: Vec<usize> = (0..n_orig).collect();
     {
         let mut rng = cfg.seed ^ 0xf01d;
-        for i in (1..fold_of.len()).rev() {
+        for i in (1..order.len()).rev() {
             rng = crate::text::mix(rng.wrapping_add(i as u64));
-            fold_of.swap(i, (rng % (i as u64 + 1)) as usize);
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
         }
     }
     let folds = cfg.folds.max(2);
+    let mut fold_of_orig = vec![0; n_orig];
+    for (pos, &d) in order.iter().enumerate() {
+        fold_of_orig[d] = pos % folds;
+    }
     let mut tags1: Vec<Vec<u8>> = vec![Vec::new(); docs.len()];
     for fold in 0..folds {
-        let in_fold = |pos: usize| pos % folds == fold;
-        let held: Vec<usize> = (0..fold_of.len())
-            .filter(|&p| in_fold(p))
-            .map(|p| fold_of[p])
+        let held: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&d| fold_of_orig[orig[d]] == fold)
             .collect();
-        let rest: Vec<usize> = (0..fold_of.len())
-            .filter(|&p| !in_fold(p))
-            .map(|p| fold_of[p])
+        let rest: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&d| fold_of_orig[orig[d]] != fold)
             .collect();
         let mut p = Perceptron::new(n_base);
         p.train(
@@ -345,7 +375,7 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
         .iter()
         .zip(&tags1)
         .map(|(d, t)| {
-            dc.compute(&lexicon, d.words.as_slice(), &d.sentences);
+            dc.compute(&lexicon, 0, d.words.as_slice(), &d.sentences);
             extra_keys(&dc, d, t, &mut agg)
         })
         .collect();
@@ -436,12 +466,14 @@ fn assemble(
     avg2: &Averaged,
     prune: i16,
 ) -> Model {
+    // The largest weight relative to tag O's (see below), or transition.
     let scale = |avg: &Averaged| {
         let max = avg
             .w
-            .iter()
-            .chain(&avg.t)
-            .fold(0f64, |m, &x| m.max(x.abs()));
+            .chunks_exact(N_TAGS)
+            .flat_map(|r| r[1..].iter().map(move |&x| x - r[0]))
+            .chain(avg.t.iter().copied())
+            .fold(0f64, |m, x| m.max(x.abs()));
         if max > 0.0 {
             f64::from(i16::MAX - 1) / max
         } else {
@@ -453,21 +485,23 @@ fn assemble(
     let mut kept = Vec::new();
     let mut weights = Vec::new();
     let mut row = [0i16; ROW];
+    // Weights relative to tag O's (see `model::STAGE`).
+    let relative = |w: &[f64], f: usize, t: usize| w[f * N_TAGS + 1 + t] - w[f * N_TAGS];
     for (f, &key) in key_of.iter().enumerate() {
         row.fill(0);
         if f < n_base {
-            for (t, w) in row[..N_TAGS].iter_mut().enumerate() {
-                *w = q(avg1.w[f * N_TAGS + t], s1);
+            for (t, w) in row[..STAGE].iter_mut().enumerate() {
+                *w = q(relative(&avg1.w, f, t), s1);
             }
         }
-        for (t, w) in row[N_TAGS..].iter_mut().enumerate() {
-            *w = q(avg2.w[f * N_TAGS + t], s2);
+        for (t, w) in row[STAGE..].iter_mut().enumerate() {
+            *w = q(relative(&avg2.w, f, t), s2);
         }
         if row.iter().all(|&w| w.unsigned_abs() < prune.max(1) as u16) {
             continue;
         }
         kept.push(key);
-        weights.extend_from_slice(&row);
+        weights.push(Row(row));
     }
     let mut features = PackedTable::with_capacity(kept.len());
     for (row, key) in kept.into_iter().enumerate() {
@@ -475,6 +509,7 @@ fn assemble(
     }
     let trans = |avg: &Averaged, s: f64| -> Transitions { avg.transitions(s) };
     Model {
+        id: crate::model::next_model_id(),
         lexicon,
         features,
         weights,
