@@ -17,7 +17,8 @@
 //!   file gives them (UD's surface tokens, where `Russia's` and `don't` are one
 //!   token each), and `words`, the same with English clitics split off as UD's
 //!   syntactic words are (`Russia` `'s`, `do` `n't`, `can` `not`, `gon` `na`,
-//!   `players` `'`), the tokenization the issue asks for.
+//!   `players` `'`). The segmenter splits possessives only, so it sits
+//!   between the two views; `surface` is the headline figure.
 //!
 //! Whitespace means what Python's `str.isspace` means; offsets are code points.
 

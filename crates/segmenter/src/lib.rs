@@ -60,11 +60,13 @@
 //!
 //! # Tokens
 //!
-//! Penn Treebank style, which CoNLL-2003 and the Universal Dependencies
-//! treebanks' syntactic words follow:
+//! The Universal Dependencies treebanks' surface tokens, with the possessive
+//! split off as in their syntactic words and in CoNLL-2003:
 //!
 //! * punctuation is split off; a run like `...`, `?!` or `--` is one token;
-//! * clitics are split: `Russia` `'s`, `do` `n't`, `I` `'m`, `can` `not`;
+//! * the possessive `'s` is split off (`Russia` `'s`), so that an entity
+//!   never swallows it; contractions stay whole (`don't`, `I'm`, `it's`,
+//!   `cannot`), as UD writes their surface tokens;
 //! * hyphenated words stay whole (`full-scale`, `15-year-old`, `U.S.-based`),
 //!   as in CoNLL-2003 (UD splits them);
 //! * abbreviations keep their period (`U.S.`, `Dr.`, `a.m.`), and so does the

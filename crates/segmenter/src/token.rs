@@ -4,9 +4,11 @@
 //! * whitespace always separates tokens, and nothing else is dropped;
 //! * punctuation is split off words: quotes, brackets, commas, colons, and
 //!   sentence-final marks (a run like `...`, `?!` or `--` is one token);
-//! * clitics are split: `Russia's` → `Russia` `'s`, `don't` → `do` `n't`,
-//!   `I'm` → `I` `'m`, `cannot` → `can` `not`, `gonna` → `gon` `na`;
-//!   other apostrophes stay inside the word (`O'Neill`, `rock'n'roll`);
+//! * the possessive clitic is split: `Russia's` → `Russia` `'s`, as in
+//!   UD's syntactic words and CoNLL-2003, so that an entity never swallows
+//!   it; contractions stay whole, as in UD's surface tokens (`don't`, `I'm`,
+//!   `it's`, `let's`, `cannot`, `gonna`); other apostrophes stay inside the
+//!   word (`O'Neill`, `rock'n'roll`);
 //! * hyphenated words stay whole (`full-scale`, `15-year-old`, `U.S.-based`);
 //! * abbreviations keep their period (`U.S.`, `Dr.`, `a.m.`, `etc.`), an
 //!   ordinary word at the end of a sentence does not (`war` `.`);
@@ -392,7 +394,7 @@ fn number(text: &str, start: usize, mut q: usize, b: usize, out: &mut Vec<Token>
 fn word(text: &str, start: usize, b: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
     let q = skip_word_chars(text, start, b);
     if q >= b || CLASS[text.as_bytes()[q] as usize] & class::SPACE != 0 {
-        emit_word(text, start, q, out);
+        push(out, start, q, TokenKind::Word);
         return q;
     }
     word_on(text, start, q, b, sentence_end, out)
@@ -446,19 +448,9 @@ fn word_on(
                 break;
             }
             c if is_apostrophe(c) => {
-                if let Some(clitic) = clitic(text, after, b) {
-                    emit_word(text, start, q, out);
-                    push(out, q, after + clitic, TokenKind::Word);
-                    return after + clitic;
-                }
-                let before = char_before(text, q).0;
-                if q - start >= 2
-                    && matches!(before, 'n' | 'N')
-                    && matches!(next, Some('t' | 'T'))
-                    && !peek(text, after + 1, b).is_some_and(is_word_char)
-                {
-                    emit_word(text, start, q - 1, out);
-                    push(out, q - 1, after + 1, TokenKind::Word);
+                if possessive(text, start, q, after, b) {
+                    push(out, start, q, TokenKind::Word);
+                    push(out, q, after + 1, TokenKind::Word);
                     return after + 1;
                 }
                 if next_is_word {
@@ -486,28 +478,8 @@ fn word_on(
             _ => break,
         }
     }
-    emit_word(text, start, q, out);
+    push(out, start, q, TokenKind::Word);
     q
-}
-
-/// Pushes a word, splitting the fused forms the treebanks split.
-#[inline(always)]
-fn emit_word(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
-    let w = &text.as_bytes()[s..e];
-    if matches!(w.len(), 5 | 6) && matches!(w[0] | 0x20, b'c' | b'g' | b'w') && is_fused(w) {
-        push(out, s, s + 3, TokenKind::Word);
-        push(out, s + 3, e, TokenKind::Word);
-    } else {
-        push(out, s, e, TokenKind::Word);
-    }
-}
-
-/// `cannot`, `gonna`, `wanna`, `gotta`, in any case.
-#[inline(never)]
-fn is_fused(w: &[u8]) -> bool {
-    [&b"cannot"[..], b"gonna", b"wanna", b"gotta"]
-        .iter()
-        .any(|f| w.eq_ignore_ascii_case(f))
 }
 
 /// Whether the period at `q` after the word `text[start..q]` belongs to it.
@@ -553,6 +525,42 @@ fn ends_sentence(text: &str, mut k: usize, sentence_end: usize) -> bool {
 fn number_follows(text: &str, k: usize, sentence_end: usize) -> bool {
     let k = skip_space(text, k, sentence_end);
     k < sentence_end && text.as_bytes()[k].is_ascii_digit()
+}
+
+/// Whether the apostrophe at `q` (ending at `after`) of the word
+/// `text[start..q]` starts a possessive `'s` to split off: an `s` that ends
+/// the word, after a word that is not a pronoun or question word (`it's`,
+/// `that's`, `who's`, `let's` are contractions and stay whole).
+fn possessive(text: &str, start: usize, q: usize, after: usize, b: usize) -> bool {
+    let bytes = text.as_bytes();
+    after < b
+        && bytes[after] | 0x20 == b's'
+        && !peek(text, after + 1, b).is_some_and(is_word_char)
+        && !is_contraction_host(&bytes[start..q])
+}
+
+/// Words whose `'s` is `is`, `has` or `us`, not a possessive.
+#[inline(never)]
+fn is_contraction_host(word: &[u8]) -> bool {
+    word.len() <= 5
+        && [
+            &b"it"[..],
+            b"he",
+            b"she",
+            b"that",
+            b"this",
+            b"there",
+            b"here",
+            b"what",
+            b"who",
+            b"where",
+            b"when",
+            b"why",
+            b"how",
+            b"let",
+        ]
+        .iter()
+        .any(|host| word.eq_ignore_ascii_case(host))
 }
 
 /// The length of a clitic (`s`, `m`, `d`, `ll`, `re`, `ve`) at `i`, after an
@@ -648,15 +656,20 @@ mod tests {
     fn punctuation_and_clitics() {
         assert_eq!(
             tokens("\"Russia's war isn't over,\" he said."),
-            ["\"", "Russia", "'s", "war", "is", "n't", "over", ",", "\"", "he", "said", "."]
+            ["\"", "Russia", "'s", "war", "isn't", "over", ",", "\"", "he", "said", "."]
+        );
+        assert_eq!(tokens("Russia’s envoy"), ["Russia", "’s", "envoy"]);
+        assert_eq!(
+            tokens("I'm sure they'll come; we'd've known it's here."),
+            ["I'm", "sure", "they'll", "come", ";", "we'd've", "known", "it's", "here", "."]
         );
         assert_eq!(
-            tokens("I'm sure they'll come; we'd've known."),
-            ["I", "'m", "sure", "they", "'ll", "come", ";", "we", "'d", "'ve", "known", "."]
+            tokens("Can't, won't, cannot, gonna."),
+            ["Can't", ",", "won't", ",", "cannot", ",", "gonna", "."]
         );
         assert_eq!(
-            tokens("Can't, won't, cannot."),
-            ["Ca", "n't", ",", "wo", "n't", ",", "can", "not", "."]
+            tokens("That's what's left; let's see who's Kyiv's man."),
+            ["That's", "what's", "left", ";", "let's", "see", "who's", "Kyiv", "'s", "man", "."]
         );
         assert_eq!(
             tokens("O'Neill's rock'n'roll"),
