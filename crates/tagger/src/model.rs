@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::decode::{tag, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
 use crate::features::{
     agg_features, neighbour_features, neighbour_tags, own_features, pair_features, s1_key,
-    s1_pair_key, token_key, Aggregates, DocContext, WordSeq,
+    s1_pair_key, token_key, AggFeature, Aggregates, DocContext, WordSeq,
 };
 use crate::lexicon::never_starts_name;
 use crate::lexicon::Lexicon;
@@ -142,22 +142,25 @@ pub(crate) struct WordCache {
     /// What a position outside the sentence gives its neighbours.
     boundary: Option<CachedToken>,
     /// Second-stage weights of the features of first-stage tags.
-    s1: S1Weights,
+    s1: Stage2Weights,
 }
 
-/// Second-stage weights of every feature of first-stage tags (a tag or
-/// [`N_TAGS`] for outside the sentence), indexed by tag.
+/// Second-stage weights of every feature of first-stage tags: they take
+/// few values, so tagging reads them from these tables, without lookups.
 #[derive(Debug, Default)]
-struct S1Weights {
-    /// Of the tag at offset -1, 0 and 1.
+struct Stage2Weights {
+    /// Of the tag (or [`N_TAGS`] for outside the sentence) at offset -1, 0
+    /// and 1, indexed by tag.
     single: [Vec<[i32; STAGE]>; 3],
     /// Of the tags of the token before and the token:
     /// `pair[prev * N_TAGS + me]`.
     pair: Vec<[i32; STAGE]>,
+    /// Of the counts of the word's tags, by [`AggFeature::index`].
+    agg: Vec<[i32; STAGE]>,
 }
 
-impl S1Weights {
-    fn new(model: &Model) -> S1Weights {
+impl Stage2Weights {
+    fn new(model: &Model) -> Stage2Weights {
         let stage2 = |key: u64| {
             let mut acc = [0; ROW];
             model.add_row(key, &mut acc);
@@ -166,12 +169,13 @@ impl S1Weights {
             w
         };
         let tags = || 0..=N_TAGS as u8;
-        S1Weights {
+        Stage2Weights {
             single: [-1i64, 0, 1].map(|k| tags().map(|t| stage2(s1_key(k, t))).collect()),
             pair: tags()
                 .flat_map(|prev| (0..N_TAGS as u8).map(move |me| (prev, me)))
                 .map(|(prev, me)| stage2(s1_pair_key(prev, me)))
                 .collect(),
+            agg: AggFeature::all().map(|f| stage2(f.key())).collect(),
         }
     }
 }
@@ -184,7 +188,7 @@ impl WordCache {
         self.tokens.clear();
         self.tokens.resize(WORD_CACHE, CachedToken::EMPTY);
         self.boundary = Some(CachedToken::neighbours(model, dc, None));
-        self.s1 = S1Weights::new(model);
+        self.s1 = Stage2Weights::new(model);
     }
 
     /// The cached weights of token `i`, computed on a miss.
@@ -362,20 +366,22 @@ impl Model {
         sc.tags.resize(n, 0);
         for sent in sentences {
             for i in sent.clone() {
-                let mut acc = [0i32; ROW];
-                agg_features(&sc.agg, &sc.tags1, i, |k| self.add_row(k, &mut acc));
-                // The features of first-stage tags, from a table.
-                let [prev, me, next] = neighbour_tags(&sc.tags1, sent.clone(), i);
+                // The features of first-stage tags, from tables.
                 let s1 = &sc.word_cache.s1;
-                let tagged = [
+                let emit2: &mut [i32; STAGE] = (&mut sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS])
+                    .try_into()
+                    .expect("a token's scores");
+                agg_features(&sc.agg, &sc.tags1, i, |f| {
+                    add_stage(emit2, &s1.agg[f.index()])
+                });
+                let [prev, me, next] = neighbour_tags(&sc.tags1, sent.clone(), i);
+                for w in [
                     &s1.single[1][usize::from(me)],
                     &s1.single[0][usize::from(prev)],
                     &s1.single[2][usize::from(next)],
                     &s1.pair[usize::from(prev) * N_TAGS + usize::from(me)],
-                ];
-                let emit2 = &mut sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS];
-                for (t, e) in emit2.iter_mut().enumerate() {
-                    *e += acc[STAGE + t] + tagged.iter().map(|w| w[t]).sum::<i32>();
+                ] {
+                    add_stage(emit2, w);
                 }
             }
             let emit = &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS];
@@ -495,6 +501,14 @@ impl Model {
 /// Adds summed weights.
 #[inline(always)]
 fn add_sums(acc: &mut [i32; ROW], sums: &[i32; ROW]) {
+    for (a, &b) in acc.iter_mut().zip(sums) {
+        *a += b;
+    }
+}
+
+/// Adds summed weights of one stage.
+#[inline(always)]
+fn add_stage(acc: &mut [i32; STAGE], sums: &[i32; STAGE]) {
     for (a, &b) in acc.iter_mut().zip(sums) {
         *a += b;
     }
