@@ -116,20 +116,55 @@ impl CachedToken {
         far: [u32::MAX; 2],
     };
 
-    /// What token `j` (`None`: outside the sentence) gives its
-    /// neighbours.
-    fn neighbours(model: &Model, dc: &DocContext, j: Option<usize>) -> CachedToken {
-        let mut c = CachedToken::EMPTY;
-        for (acc, &k) in c.near.iter_mut().zip(&NEAR) {
-            neighbour_features(dc, j, k, |key| model.add_row(key, acc));
+    /// The sums of token `j` (`None`: a position outside the sentence,
+    /// which only gives its neighbours features). All feature keys are
+    /// made first and looked up after: the lookups are independent, so
+    /// they overlap in the memory system instead of waiting on each other.
+    fn compute<W: WordSeq + ?Sized>(
+        model: &Model,
+        dc: &DocContext,
+        words: &W,
+        j: Option<usize>,
+        keys: &mut Vec<(u64, Dest)>,
+    ) -> CachedToken {
+        keys.clear();
+        if let Some(j) = j {
+            own_features(dc, j, words.word(j), |key| keys.push((key, Dest::Own)));
         }
-        for (row, &k) in c.far.iter_mut().zip(&FAR) {
-            neighbour_features(dc, j, k, |key| {
-                *row = model.features.get(key).unwrap_or(u32::MAX);
-            });
+        for (d, &k) in NEAR.iter().enumerate() {
+            neighbour_features(dc, j, k, |key| keys.push((key, Dest::Near(d))));
+        }
+        for (d, &k) in FAR.iter().enumerate() {
+            neighbour_features(dc, j, k, |key| keys.push((key, Dest::Far(d))));
+        }
+        for (key, _) in keys.iter_mut() {
+            *key = model.features.get(*key).map_or(u64::MAX, u64::from);
+        }
+        let mut c = CachedToken::EMPTY;
+        for &(row, dest) in keys.iter() {
+            if row == u64::MAX {
+                continue;
+            }
+            let row = row as u32;
+            match dest {
+                Dest::Own => add(&mut c.own, &model.weights[row as usize]),
+                Dest::Near(d) => add(&mut c.near[d], &model.weights[row as usize]),
+                // A single feature (see `features::neighbour_features`).
+                Dest::Far(d) => c.far[d] = row,
+            }
         }
         c
     }
+}
+
+/// Where the weights of a feature of a cached token go.
+#[derive(Debug, Clone, Copy)]
+enum Dest {
+    Own,
+    /// Index into `CachedToken::near`.
+    Near(usize),
+    /// Index into `CachedToken::far`.
+    Far(usize),
 }
 
 /// Summed feature weights of recently seen tokens by [`token_key`], in
@@ -143,6 +178,8 @@ pub(crate) struct WordCache {
     tokens: Vec<CachedToken>,
     /// Per set of two entries: the way to replace next.
     evict: Vec<u8>,
+    /// Scratch: the feature keys (then rows) of a token being computed.
+    keys_scratch: Vec<(u64, Dest)>,
     /// What a position outside the sentence gives its neighbours.
     boundary: Option<CachedToken>,
     /// Second-stage weights of the features of first-stage tags.
@@ -193,7 +230,14 @@ impl WordCache {
         self.tokens.resize(WORD_CACHE, CachedToken::EMPTY);
         self.evict.clear();
         self.evict.resize(WORD_CACHE / 2, 0);
-        self.boundary = Some(CachedToken::neighbours(model, dc, None));
+        let no_words: &[&str] = &[];
+        self.boundary = Some(CachedToken::compute(
+            model,
+            dc,
+            no_words,
+            None,
+            &mut self.keys_scratch,
+        ));
         self.s1 = Stage2Weights::new(model);
     }
 
@@ -214,9 +258,8 @@ impl WordCache {
             1
         } else {
             let way = usize::from(self.evict[set]);
-            let mut c = CachedToken::neighbours(model, dc, Some(i));
-            own_features(dc, i, words.word(i), |k| model.add_row(k, &mut c.own));
-            self.tokens[2 * set + way] = c;
+            self.tokens[2 * set + way] =
+                CachedToken::compute(model, dc, words, Some(i), &mut self.keys_scratch);
             self.keys[2 * set + way] = key;
             way
         };
@@ -511,28 +554,38 @@ impl Model {
     }
 }
 
+// The adders below work on a local copy of the sums: written so, the
+// compiler turns them into vector instructions; adding in place, it does
+// not (it cannot rule out that the two arrays overlap after inlining).
+
 /// Adds summed weights.
 #[inline(always)]
 fn add_sums(acc: &mut [i32; ROW], sums: &[i32; ROW]) {
-    for (a, &b) in acc.iter_mut().zip(sums) {
+    let mut out = *acc;
+    for (a, &b) in out.iter_mut().zip(sums) {
         *a += b;
     }
+    *acc = out;
 }
 
 /// Adds summed weights of one stage.
 #[inline(always)]
 fn add_stage(acc: &mut [i32; STAGE], sums: &[i32; STAGE]) {
-    for (a, &b) in acc.iter_mut().zip(sums) {
+    let mut out = *acc;
+    for (a, &b) in out.iter_mut().zip(sums) {
         *a += b;
     }
+    *acc = out;
 }
 
 /// Adds a row's weights to the scores of both stages.
 #[inline(always)]
 fn add(acc: &mut [i32; ROW], row: &Row) {
-    for (a, &b) in acc.iter_mut().zip(&row.0) {
+    let mut out = *acc;
+    for (a, &b) in out.iter_mut().zip(&row.0) {
         *a += i32::from(b);
     }
+    *acc = out;
 }
 
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
