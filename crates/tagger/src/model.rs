@@ -87,11 +87,12 @@ pub(crate) fn next_model_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Entries of the per-thread word cache (a power of two; 392 bytes each):
-/// frequent words (`the`, `,`, `said`, a document's names) are looked up
-/// once, not at every occurrence. A miss costs some 30 feature lookups, so
-/// it pays to keep more than the L2 cache holds.
-const WORD_CACHE: usize = 16384;
+/// Entries of the per-thread word cache (a power of two; 392 bytes each,
+/// 12.8 MB): frequent words (`the`, `,`, `said`, a document's names) are
+/// looked up once, not at every occurrence. A miss costs some 30 feature
+/// lookups, so it pays to keep more than the L2 cache holds (doubling it
+/// from 16384 gave 5% more tokens per second).
+const WORD_CACHE: usize = 32768;
 
 /// What the cache keeps of a token: the summed weights of its own
 /// features and of those it gives its nearest neighbours, and the feature
