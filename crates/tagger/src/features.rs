@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
-use crate::lexicon::{Lexicon, NO_PHRASE};
+use crate::lexicon::{Lexicon, PhraseCache, NO_PHRASE};
 use crate::table::Table;
 use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
 
@@ -102,6 +102,8 @@ pub(crate) struct DocContext {
     /// Word-level lexicon lookups of recent words, for the lexicon of
     /// model `lex_cache_id` (0: none).
     lex_cache: Vec<LexEntry>,
+    /// Phrase lookups of recent words, for the same lexicon.
+    phrase_cache: PhraseCache,
     lex_cache_id: u64,
 }
 
@@ -170,6 +172,7 @@ impl DocContext {
         if cache_id != 0 && self.lex_cache_id != cache_id {
             self.lex_cache.clear();
             self.lex_cache.resize(LEX_CACHE, LexEntry::default());
+            self.phrase_cache.clear();
             self.lex_cache_id = cache_id;
         }
         self.info.clear();
@@ -274,7 +277,14 @@ impl DocContext {
                     "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
                 );
             }
-            lex.match_gazetteer(&self.info, sent.clone(), &self.gaz_first, &mut self.gaz);
+            let cache = (cache_id != 0).then_some(&mut self.phrase_cache);
+            lex.match_gazetteer(
+                &self.info,
+                sent.clone(),
+                &self.gaz_first,
+                cache,
+                &mut self.gaz,
+            );
         }
 
         // Document-level casing of each word.
