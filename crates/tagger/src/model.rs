@@ -273,7 +273,9 @@ impl WordCache {
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     pub dc: DocContext,
+    /// First-stage scores of the tokens of a sentence.
     emit1: Vec<i32>,
+    /// Second-stage scores of the tokens of the document.
     emit2: Vec<i32>,
     pub tags1: Vec<u8>,
     pub tags: Vec<u8>,
@@ -281,7 +283,8 @@ pub(crate) struct Scratch {
     viterbi: Viterbi,
     agg: Aggregates,
     word_cache: WordCache,
-    /// Per token: summed weights of its word and neighbour features.
+    /// Per token of a sentence: summed weights of its word and neighbour
+    /// features.
     acc: Vec<[i32; ROW]>,
 }
 
@@ -312,40 +315,43 @@ impl Model {
     ) {
         let n = words.len();
         sc.dc.compute(&self.lexicon, self.id, words, sentences);
-        sc.emit1.clear();
-        sc.emit1.resize(n * N_TAGS, 0);
         sc.emit2.clear();
         sc.emit2.resize(n * N_TAGS, 0);
+        sc.tags1.clear();
+        sc.tags1.resize(n, 0);
         if sc.word_cache.model != self.id {
             sc.word_cache.reset(self, &sc.dc);
         }
-        // Word and neighbour features, summed per word and cached: each
-        // word adds its own sums to its token and its neighbour sums to
-        // the tokens around it.
-        sc.acc.clear();
-        sc.acc.resize(n, [0; ROW]);
         let weights = &self.weights;
-        let add_far = |acc: &mut [i32; ROW], row: u32| {
+        // Adds a feature row, if there is one.
+        let add_found = |acc: &mut [i32; ROW], row: u32| {
             if row != u32::MAX {
                 add(acc, &weights[row as usize]);
             }
         };
+        // The first stage, a sentence at a time: its buffers (indexed from
+        // the sentence start) stay small and in the processor's cache.
         for sent in sentences {
             let inside = |i: i64| i >= sent.start as i64 && i < sent.end as i64;
+            // Word and neighbour features, summed per word and cached: each
+            // word adds its own sums to its token and its neighbour sums to
+            // the tokens around it.
+            sc.acc.clear();
+            sc.acc.resize(sent.len(), [0; ROW]);
             for j in sent.clone() {
                 let c = sc.word_cache.get(self, &sc.dc, words, j);
-                add_sums(&mut sc.acc[j], &c.own);
+                add_sums(&mut sc.acc[j - sent.start], &c.own);
                 // Token `j` is at offset `k` of token `j - k`.
                 for (sums, &k) in c.near.iter().zip(&NEAR) {
                     let i = j as i64 - k;
                     if inside(i) {
-                        add_sums(&mut sc.acc[i as usize], sums);
+                        add_sums(&mut sc.acc[i as usize - sent.start], sums);
                     }
                 }
                 for (&row, &k) in c.far.iter().zip(&FAR) {
                     let i = j as i64 - k;
                     if inside(i) {
-                        add_far(&mut sc.acc[i as usize], row);
+                        add_found(&mut sc.acc[i as usize - sent.start], row);
                     }
                 }
             }
@@ -358,19 +364,22 @@ impl Model {
             {
                 for (sums, &k) in b.near.iter().zip(&NEAR) {
                     if !inside(i as i64 + k) {
-                        add_sums(&mut sc.acc[i], sums);
+                        add_sums(&mut sc.acc[i - sent.start], sums);
                     }
                 }
                 for (&row, &k) in b.far.iter().zip(&FAR) {
                     if !inside(i as i64 + k) {
-                        add_far(&mut sc.acc[i], row);
+                        add_found(&mut sc.acc[i - sent.start], row);
                     }
                 }
             }
-        }
-        for sent in sentences {
-            for i in sent.clone() {
-                let mut acc = sc.acc[i];
+            sc.emit1.clear();
+            sc.emit1.resize(sent.len() * N_TAGS, 0);
+            for (i, (emit1, &acc)) in sent
+                .clone()
+                .zip(sc.emit1.chunks_exact_mut(N_TAGS).zip(&sc.acc))
+            {
+                let mut acc = acc;
                 // Keys first, lookups after: independent probes overlap in
                 // the memory system instead of waiting on each other.
                 let mut keys = [0u64; MAX_KEYS];
@@ -386,9 +395,7 @@ impl Model {
                     *r = self.features.get(k).unwrap_or(u32::MAX);
                 }
                 for &row in &rows[..n_keys] {
-                    if row != u32::MAX {
-                        add(&mut acc, &self.weights[row as usize]);
-                    }
+                    add_found(&mut acc, row);
                 }
                 let f = sc.dc.info[i].flags;
                 if f & flag::ADDRESS != 0 {
@@ -406,16 +413,11 @@ impl Model {
                     }
                 }
                 // Tag 0 (`O`) keeps its score of 0.
-                sc.emit1[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[..STAGE]);
+                emit1[1..].copy_from_slice(&acc[..STAGE]);
                 sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[STAGE..]);
             }
-        }
-        sc.tags1.clear();
-        sc.tags1.resize(n, 0);
-        for sent in sentences {
-            let emit = &sc.emit1[sent.start * N_TAGS..sent.end * N_TAGS];
             sc.viterbi
-                .decode(emit, sent.len(), &self.trans[0], &mut sc.sent_tags);
+                .decode(&sc.emit1, sent.len(), &self.trans[0], &mut sc.sent_tags);
             sc.tags1[sent.clone()].copy_from_slice(&sc.sent_tags);
         }
         sc.agg.compute(&sc.dc, &sc.tags1);
