@@ -165,7 +165,6 @@ impl Transitions {
 /// Reusable Viterbi buffers.
 #[derive(Debug, Default)]
 pub(crate) struct Viterbi {
-    score: Vec<i64>,
     back: Vec<u8>,
 }
 
@@ -209,57 +208,93 @@ impl Viterbi {
             return;
         }
         let (_, ok_start, ok_end) = allowed_tables();
-        self.score.clear();
-        self.score.resize(n * N_TAGS, NEG);
+        let trans: &[i32; N_TAGS * N_TAGS] = tr.trans[..].try_into().expect("17 x 17 scores");
+        let emit = &emit[..n * N_TAGS];
         self.back.clear();
         self.back.resize(n * N_TAGS, 0);
+        // Only the scores of the previous token are kept; the best path is
+        // read from the back pointers.
+        let mut prev = [NEG; N_TAGS];
         for t in 0..N_TAGS {
             if ok_start[t] {
-                self.score[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
+                prev[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
             }
         }
-        for i in 1..n {
-            let (done, rest) = self.score.split_at_mut(i * N_TAGS);
-            let prev = &done[(i - 1) * N_TAGS..];
-            let cur = &mut rest[..N_TAGS];
-            let back = &mut self.back[i * N_TAGS..(i + 1) * N_TAGS];
-            let em = &emit[i * N_TAGS..(i + 1) * N_TAGS];
-            // O, B-x and U-x follow a closed tag (O, L-y, U-y).
-            // Scores and tags are packed into one number (`score * 256 +
-            // 255 - tag`) so that the maximum is found without branches;
-            // ties go to the lowest tag.
-            for next in OPENERS {
-                let mut best = i64::MIN;
-                for p in CLOSED {
-                    let s = prev[p] + i64::from(tr.trans[p * N_TAGS + next]);
-                    best = best.max(s * 256 + (255 - p as i64));
+        // O, B-x and U-x follow a closed tag (O, L-y, U-y). Coming from
+        // `O` is the usual best; another closed tag can only do better or
+        // as well when its score is within `reach` of that of `O`: the
+        // most any transition into an opener beats the one from `O`.
+        // Tags further below are not tried (usually all of them); the
+        // result is that of the full maximum.
+        let from_o: [i64; OPENERS.len()] = OPENERS.map(|next| i64::from(trans[next]));
+        let reach = OPENERS
+            .iter()
+            .zip(&from_o)
+            .map(|(&next, &o)| {
+                CLOSED
+                    .iter()
+                    .map(|&p| i64::from(trans[p * N_TAGS + next]))
+                    .max()
+                    .unwrap_or(0)
+                    - o
+            })
+            .max()
+            .unwrap_or(0);
+        for (em, back) in emit
+            .chunks_exact(N_TAGS)
+            .zip(self.back.chunks_exact_mut(N_TAGS))
+            .skip(1)
+        {
+            let em: &[i32; N_TAGS] = em.try_into().expect("a token's scores");
+            let back: &mut [u8; N_TAGS] = back.try_into().expect("a token's tags");
+            let mut cur = [0i64; N_TAGS];
+            let mut arg = [O; N_TAGS];
+            for (&next, &o) in OPENERS.iter().zip(&from_o) {
+                cur[next] = prev[0] + o;
+            }
+            let floor = prev[0] - reach;
+            let mut others = 0u32;
+            for (k, &p) in CLOSED.iter().enumerate().skip(1) {
+                others |= u32::from(prev[p] >= floor) << k;
+            }
+            while others != 0 {
+                // In increasing order, so that ties go to the lowest tag.
+                let p = CLOSED[others.trailing_zeros() as usize];
+                others &= others - 1;
+                for next in OPENERS {
+                    let s = prev[p] + i64::from(trans[p * N_TAGS + next]);
+                    if s > cur[next] {
+                        cur[next] = s;
+                        arg[next] = p as u8;
+                    }
                 }
-                cur[next] = (best >> 8) + i64::from(em[next]);
-                back[next] = (255 - (best & 255)) as u8;
             }
             // I-x and L-x follow B-x or I-x.
             for ty in 0..N_TYPES {
                 let (b, inside) = (1 + 4 * ty, 2 + 4 * ty);
                 for next in [inside, inside + 1] {
-                    let sb = prev[b] + i64::from(tr.trans[b * N_TAGS + next]);
-                    let si = prev[inside] + i64::from(tr.trans[inside * N_TAGS + next]);
-                    let (best, arg) = if si > sb { (si, inside) } else { (sb, b) };
-                    cur[next] = best + i64::from(em[next]);
-                    back[next] = arg as u8;
+                    let sb = prev[b] + i64::from(trans[b * N_TAGS + next]);
+                    let si = prev[inside] + i64::from(trans[inside * N_TAGS + next]);
+                    let (best, from) = if si > sb { (si, inside) } else { (sb, b) };
+                    cur[next] = best;
+                    arg[next] = from as u8;
                 }
             }
-            // Keep scores small: only differences matter.
-            let top = cur.iter().copied().max().unwrap_or(0);
-            for s in cur.iter_mut() {
-                *s = (*s - top).max(NEG);
+            // Scores are kept relative to that of `O`: only differences
+            // matter, and they stay far from overflowing (no state that
+            // could end the best path is ever more than a few times
+            // `2^31` away from `O`).
+            let base = cur[0] + i64::from(em[0]);
+            for t in 0..N_TAGS {
+                prev[t] = cur[t] + i64::from(em[t]) - base;
             }
+            *back = arg;
         }
-        let last = &self.score[(n - 1) * N_TAGS..];
         let mut best = NEG;
         let mut arg = O;
         for t in 0..N_TAGS {
-            if ok_end[t] && last[t] > NEG {
-                let s = last[t] + i64::from(tr.end[t]);
+            if ok_end[t] && prev[t] > NEG {
+                let s = prev[t] + i64::from(tr.end[t]);
                 if s > best {
                     best = s;
                     arg = t as u8;
@@ -267,9 +302,10 @@ impl Viterbi {
             }
         }
         out.resize(n, O);
-        out[n - 1] = arg;
-        for i in (1..n).rev() {
-            out[i - 1] = self.back[i * N_TAGS + out[i] as usize];
+        let mut tag = arg;
+        for (t, back) in out.iter_mut().zip(self.back.chunks_exact(N_TAGS)).rev() {
+            *t = tag;
+            tag = back[usize::from(tag)];
         }
     }
 }
@@ -286,6 +322,87 @@ mod tests {
         let mut back = Vec::new();
         spans(&tags, |a, b, t| back.push((a, b, t)));
         assert_eq!(back, spans_in);
+    }
+
+    /// Viterbi by the definition: every allowed predecessor of every tag,
+    /// ties to the lowest tag, scores kept relative to the best.
+    fn decode_full(emit: &[i32], n: usize, tr: &Transitions) -> Vec<u8> {
+        let (ok, ok_start, ok_end) = allowed_tables();
+        let mut score = vec![NEG; n * N_TAGS];
+        let mut back = vec![0u8; n * N_TAGS];
+        for t in 0..N_TAGS {
+            if ok_start[t] {
+                score[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
+            }
+        }
+        for i in 1..n {
+            for next in 0..N_TAGS {
+                let mut best = (i64::MIN, 0);
+                for p in 0..N_TAGS {
+                    if ok[p][next] {
+                        let s =
+                            score[(i - 1) * N_TAGS + p] + i64::from(tr.trans[p * N_TAGS + next]);
+                        if s > best.0 {
+                            best = (s, p);
+                        }
+                    }
+                }
+                score[i * N_TAGS + next] = best.0 + i64::from(emit[i * N_TAGS + next]);
+                back[i * N_TAGS + next] = best.1 as u8;
+            }
+            let cur = &mut score[i * N_TAGS..(i + 1) * N_TAGS];
+            let top = cur.iter().copied().max().unwrap_or(0);
+            for s in cur.iter_mut() {
+                *s = (*s - top).max(NEG);
+            }
+        }
+        let mut arg = O;
+        let mut best = NEG;
+        for t in 0..N_TAGS {
+            let s = score[(n - 1) * N_TAGS + t];
+            if ok_end[t] && s > NEG && s + i64::from(tr.end[t]) > best {
+                best = s + i64::from(tr.end[t]);
+                arg = t as u8;
+            }
+        }
+        let mut out = vec![O; n];
+        out[n - 1] = arg;
+        for i in (1..n).rev() {
+            out[i - 1] = back[i * N_TAGS + out[i] as usize];
+        }
+        out
+    }
+
+    #[test]
+    fn pruned_viterbi_is_exact() {
+        let mut state = 7u64;
+        let mut next = |range: i64| -> i64 {
+            state = crate::text::mix(state);
+            (state % (2 * range as u64 + 1)) as i64 - range
+        };
+        let mut vit = Viterbi::default();
+        let mut out = Vec::new();
+        for round in 0..3000 {
+            // Small ranges make ties common; large ones make every
+            // predecessor matter.
+            let (w, t) = [(3, 2), (40, 30), (5000, 6000), (1 << 20, 1 << 12)][round % 4];
+            let mut tr = Transitions::zero();
+            for x in tr.trans.iter_mut().chain(&mut tr.start).chain(&mut tr.end) {
+                *x = next(t) as i32;
+            }
+            let n = 1 + (next(20) + 20) as usize;
+            let emit: Vec<i32> = (0..n * N_TAGS)
+                .map(|_| {
+                    if next(10) == 10 {
+                        -(1 << 28)
+                    } else {
+                        next(w) as i32
+                    }
+                })
+                .collect();
+            vit.decode(&emit, n, &tr, &mut out);
+            assert_eq!(out, decode_full(&emit, n, &tr), "round {round}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
-use crate::lexicon::{Lexicon, NO_PHRASE};
+use crate::lexicon::{Lexicon, PhraseCache, NO_PHRASE};
 use crate::table::Table;
 use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
 
@@ -102,6 +102,8 @@ pub(crate) struct DocContext {
     /// Word-level lexicon lookups of recent words, for the lexicon of
     /// model `lex_cache_id` (0: none).
     lex_cache: Vec<LexEntry>,
+    /// Phrase lookups of recent words, for the same lexicon.
+    phrase_cache: PhraseCache,
     lex_cache_id: u64,
 }
 
@@ -118,8 +120,9 @@ struct LexEntry {
     case: u8,
 }
 
-/// Entries of the per-thread lexicon cache (a power of two).
-const LEX_CACHE: usize = 4096;
+/// Entries of the per-thread lexicon cache (a power of two; 24 bytes each).
+/// Its misses cost three lookups in the large lexicon tables.
+const LEX_CACHE: usize = 16384;
 
 impl LexEntry {
     fn new(lex: &Lexicon, w: &WordInfo, word: &str, key: u64) -> LexEntry {
@@ -169,6 +172,7 @@ impl DocContext {
         if cache_id != 0 && self.lex_cache_id != cache_id {
             self.lex_cache.clear();
             self.lex_cache.resize(LEX_CACHE, LexEntry::default());
+            self.phrase_cache.clear();
             self.lex_cache_id = cache_id;
         }
         self.info.clear();
@@ -273,7 +277,14 @@ impl DocContext {
                     "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
                 );
             }
-            lex.match_gazetteer(&self.info, sent.clone(), &self.gaz_first, &mut self.gaz);
+            let cache = (cache_id != 0).then_some(&mut self.phrase_cache);
+            lex.match_gazetteer(
+                &self.info,
+                sent.clone(),
+                &self.gaz_first,
+                cache,
+                &mut self.gaz,
+            );
         }
 
         // Document-level casing of each word.
@@ -622,7 +633,7 @@ pub(crate) fn doc_features(
     emit(s1_key(-1, prev));
     emit(s1_key(1, next));
     emit(s1_pair_key(prev, me));
-    agg_features(agg, tags, i, emit);
+    agg_features(agg, tags, i, |f| emit(f.key()));
 }
 
 /// The first-stage tags of tokens `i - 1`, `i` and `i + 1`, with
@@ -652,11 +663,78 @@ pub(crate) fn s1_pair_key(prev: u8, me: u8) -> u64 {
     combine(T_S1_PAIR, u64::from(prev) * 32 + u64::from(me))
 }
 
+/// A second-stage feature that counts the first-stage labels of a word
+/// elsewhere in the document. It takes few values, so tagging keeps the
+/// weights of all of them in a table ([`AggFeature::index`]) instead of
+/// looking each up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AggFeature {
+    /// Some other occurrence has this label: `type * 4 + part`.
+    Label(u8),
+    /// No other occurrence is labelled; how many there are, at most 3.
+    Unlabelled(u8),
+    /// The majority type of the other occurrences and how dominant it is:
+    /// `type * 4 + share`.
+    Major(u8),
+    /// [`AggFeature::Major`] with the token's own first-stage tag.
+    MajorWithTag(u8, u8),
+}
+
+impl AggFeature {
+    /// Number of distinct features, the size of an [`AggFeature::index`]
+    /// table.
+    #[cfg(test)]
+    pub(crate) const COUNT: usize = 16 + 4 + 16 + 16 * N_TAGS;
+
+    /// The feature's hash.
+    #[inline]
+    pub(crate) fn key(self) -> u64 {
+        match self {
+            AggFeature::Label(v) => combine(T_AGG, u64::from(v)),
+            AggFeature::Unlabelled(v) => combine(T_AGG_NONE, u64::from(v)),
+            AggFeature::Major(v) => combine(T_AGG_MAJOR, u64::from(v)),
+            AggFeature::MajorWithTag(v, tag) => {
+                combine(T_AGG_MAJOR_S1, u64::from(v) * 32 + u64::from(tag))
+            }
+        }
+    }
+
+    /// A dense index below [`AggFeature::COUNT`], in the order of
+    /// [`AggFeature::all`].
+    #[inline]
+    pub(crate) fn index(self) -> usize {
+        match self {
+            AggFeature::Label(v) => usize::from(v),
+            AggFeature::Unlabelled(v) => 16 + usize::from(v),
+            AggFeature::Major(v) => 20 + usize::from(v),
+            AggFeature::MajorWithTag(v, tag) => 36 + usize::from(v) * N_TAGS + usize::from(tag),
+        }
+    }
+
+    /// Every feature, by increasing index.
+    pub(crate) fn all() -> impl Iterator<Item = AggFeature> {
+        let tags = 0..N_TAGS as u8;
+        (0..16)
+            .map(AggFeature::Label)
+            .chain((0..4).map(AggFeature::Unlabelled))
+            .chain((0..16).map(AggFeature::Major))
+            .chain(
+                (0..16)
+                    .flat_map(move |v| tags.clone().map(move |t| AggFeature::MajorWithTag(v, t))),
+            )
+    }
+}
+
 /// Emits the second-stage features of token `i` that count the
 /// first-stage labels of its word elsewhere in the document.
 #[inline]
-pub(crate) fn agg_features(agg: &Aggregates, tags: &[u8], i: usize, mut emit: impl FnMut(u64)) {
-    let me = u64::from(tags[i]);
+pub(crate) fn agg_features(
+    agg: &Aggregates,
+    tags: &[u8],
+    i: usize,
+    mut emit: impl FnMut(AggFeature),
+) {
+    let me = tags[i];
     let slot = agg.slot[i];
     if slot == u32::MAX {
         return;
@@ -676,14 +754,14 @@ pub(crate) fn agg_features(agg: &Aggregates, tags: &[u8], i: usize, mut emit: im
         for p in 0..4 {
             let n = row[ty * 4 + p];
             if n > 0 {
-                emit(combine(T_AGG, (ty * 4 + p) as u64));
+                emit(AggFeature::Label((ty * 4 + p) as u8));
                 per_type[ty] += u32::from(n);
             }
         }
     }
     let total: u32 = per_type.iter().sum();
     if total == 0 {
-        emit(combine(T_AGG_NONE, u64::from(row[N_TYPES * 4].min(3))));
+        emit(AggFeature::Unlabelled(row[N_TYPES * 4].min(3) as u8));
         return;
     }
     let (major, &n_major) = per_type
@@ -692,10 +770,23 @@ pub(crate) fn agg_features(agg: &Aggregates, tags: &[u8], i: usize, mut emit: im
         .max_by_key(|&(ty, &n)| (n, std::cmp::Reverse(ty)))
         .expect("four types");
     // How dominant the majority is, coarsely.
-    let share = u64::from(n_major * 4 / total.max(1)).min(3);
-    emit(combine(T_AGG_MAJOR, major as u64 * 4 + share));
-    emit(combine(
-        T_AGG_MAJOR_S1,
-        (major as u64 * 4 + share) * 32 + me,
-    ));
+    let share = (n_major * 4 / total.max(1)).min(3) as u8;
+    emit(AggFeature::Major(major as u8 * 4 + share));
+    emit(AggFeature::MajorWithTag(major as u8 * 4 + share, me));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agg_feature_indices_are_dense_and_distinct() {
+        let all: Vec<AggFeature> = AggFeature::all().collect();
+        assert_eq!(all.len(), AggFeature::COUNT);
+        for (k, f) in all.iter().enumerate() {
+            assert_eq!(f.index(), k, "{f:?}");
+        }
+        let keys: std::collections::HashSet<u64> = all.iter().map(|f| f.key()).collect();
+        assert_eq!(keys.len(), AggFeature::COUNT);
+    }
 }

@@ -121,12 +121,14 @@ impl Lexicon {
 
     /// Marks the gazetteer matches inside `sent`: bit `4 * kind + part` of
     /// `out[token]`, part 0 B, 1 I, 2 L, 3 U. `first[token]` is
-    /// [`Lexicon::first_step`] of each token.
+    /// [`Lexicon::first_step`] of each token. `cache`, if given, must only
+    /// ever have been used with this lexicon.
     pub(crate) fn match_gazetteer(
         &self,
         info: &[WordInfo],
         sent: Range<usize>,
         first: &[u32],
+        mut cache: Option<&mut PhraseCache>,
         out: &mut [u128],
     ) {
         for start in sent.clone() {
@@ -158,9 +160,47 @@ impl Lexicon {
                     break;
                 }
                 h = phrase_step(h, info[end].key);
-                v = self.gazetteer.get(h).unwrap_or(NO_PHRASE);
+                v = match cache.as_deref_mut() {
+                    Some(cache) => cache.get(self, h),
+                    None => self.gazetteer.get(h).unwrap_or(NO_PHRASE),
+                };
             }
         }
+    }
+}
+
+/// Entries of a [`PhraseCache`] (a power of two).
+const PHRASE_CACHE: usize = 4096;
+
+/// Recent answers of the phrase table for phrases of two words or more,
+/// direct-mapped by phrase hash: the same word pairs (`of the`, `New
+/// York`) come back again and again, and a lookup in the large table is a
+/// cache miss of the processor.
+#[derive(Debug, Default)]
+pub(crate) struct PhraseCache {
+    /// Phrase hash (0: empty slot) and value.
+    slots: Vec<(u64, u32)>,
+}
+
+impl PhraseCache {
+    /// Forgets everything (for another lexicon).
+    pub(crate) fn clear(&mut self) {
+        self.slots.clear();
+        self.slots.resize(PHRASE_CACHE, (0, 0));
+    }
+
+    /// The phrase-table value of phrase hash `h`, or [`NO_PHRASE`].
+    #[inline]
+    fn get(&mut self, lex: &Lexicon, h: u64) -> u32 {
+        if self.slots.is_empty() {
+            self.clear();
+        }
+        let key = h.max(1);
+        let slot = &mut self.slots[h as usize & (PHRASE_CACHE - 1)];
+        if slot.0 != key {
+            *slot = (key, lex.gazetteer.get(h).unwrap_or(NO_PHRASE));
+        }
+        slot.1
     }
 }
 
@@ -214,7 +254,14 @@ mod tests {
         let info: Vec<_> = words.iter().map(|w| analyse(w)).collect();
         let mut out = vec![0u128; words.len()];
         let first: Vec<u32> = info.iter().map(|w| lex.first_step(w)).collect();
-        lex.match_gazetteer(&info, 0..words.len(), &first, &mut out);
+        lex.match_gazetteer(&info, 0..words.len(), &first, None, &mut out);
+        let mut cached = vec![0u128; words.len()];
+        let mut cache = PhraseCache::default();
+        for _ in 0..2 {
+            cached.fill(0);
+            lex.match_gazetteer(&info, 0..words.len(), &first, Some(&mut cache), &mut cached);
+            assert_eq!(cached, out);
+        }
         assert_eq!(out[0], 0);
         assert_eq!(out[1], 1u128 << (4 * kind::COUNTRY + 3));
         assert_eq!(out[2], 1u128 << (4 * kind::PARTY));

@@ -161,6 +161,15 @@ fn is_meridiem(w: &str) -> bool {
 /// its length and label.
 fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
     let w = words[i];
+    // Every pattern starts with a letter, a digit or a currency symbol:
+    // punctuation is done with at once.
+    if !w
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || is_currency_symbol(c))
+    {
+        return None;
+    }
     // Most tokens are words that start no pattern: one test for them.
     if w.starts_with(|c: char| c.is_ascii_alphabetic())
         && !w.contains('$')
