@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{fixture, pipeline, records};
+use crate::util::{assert_refused, fixture, pipeline, records, stderr};
 
 /// A fresh folder for one test's outputs.
 fn scratch(name: &str) -> PathBuf {
@@ -30,10 +30,6 @@ fn articles() -> String {
 
 fn run(args: &[&str]) -> Output {
     pipeline().args(args).output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn path(dir: &Path, name: &str) -> String {
@@ -254,9 +250,7 @@ fn an_existing_output_is_refused_before_anything_runs() {
         "--output",
         &path(&dir, "quotes.csv"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("refusing to overwrite"), "{err}");
+    let err = assert_refused(&out, "refusing to overwrite");
     assert!(
         err.contains("quotes.csv") && err.contains("--force"),
         "{err}"
@@ -276,12 +270,7 @@ fn an_existing_output_is_refused_before_anything_runs() {
     let db = dir.join("corpus.db");
     std::fs::write(&db, "").unwrap();
     let out = run(&["--input", "seeds", "--output", &path(&dir, "corpus.db")]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("update it in place"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "update it in place");
 }
 
 #[test]
@@ -336,9 +325,7 @@ fn an_unwritable_destination_exits_2_with_a_clear_message() {
     for name in ["quotes.csv", "report.html", "corpus.db", "out.jsonl"] {
         let target = format!("{below_a_file}/{name}");
         let out = run(&["--input", "seeds", "--output", &target, "--force"]);
-        assert_eq!(out.status.code(), Some(2), "{name}");
-        let err = stderr(&out);
-        assert!(err.contains(&target), "{err}");
+        let err = assert_refused(&out, &target);
         assert!(
             err.contains("is not a folder") || err.contains("does not exist"),
             "{err}"
@@ -346,12 +333,7 @@ fn an_unwritable_destination_exits_2_with_a_clear_message() {
         assert!(!err.contains("panicked"), "{err}");
     }
     let out = run(&["--input", "seeds", "--output", "no/such/folder/x.csv"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("folder no/such/folder does not exist"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "folder no/such/folder does not exist");
 }
 
 #[test]
@@ -372,9 +354,7 @@ fn a_full_disk_exits_2_with_a_clear_message() {
             "--format",
             format,
         ]);
-        assert_eq!(out.status.code(), Some(2), "{format}");
-        let err = stderr(&out);
-        assert!(err.contains("cannot write /dev/full"), "{err}");
+        let err = assert_refused(&out, "cannot write /dev/full");
         assert!(err.contains("No space left on device"), "{err}");
         assert!(!err.contains("panicked"), "{err}");
     }
@@ -387,12 +367,7 @@ fn a_full_disk_exits_2_with_a_clear_message() {
         "--format",
         "sqlite",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("must be a regular file"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "must be a regular file");
 }
 
 /// Starts a streaming run (stdin kept open) writing into `dir`, feeds it one
@@ -510,12 +485,7 @@ fn formats_can_go_to_stdout_except_sqlite() {
     assert_eq!(json[0]["id"], "000_b6b9ef57101965bf");
 
     let out = run(&["--input", "seeds", "--format", "sqlite"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot be written to stdout"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "cannot be written to stdout");
 }
 
 #[test]
@@ -550,12 +520,7 @@ fn output_usage_errors_exit_2_and_explain() {
             .args(args)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&out).contains(expected),
-            "{args:?}: {}",
-            stderr(&out)
-        );
+        assert_refused(&out, expected);
     }
     assert!(names_in(&dir).is_empty());
 }

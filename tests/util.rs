@@ -41,6 +41,16 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts that a run was refused with exit code 2 (a usage or sink error)
+/// and that its message says `needle`; returns the message.
+#[track_caller]
+pub fn assert_refused(output: &Output, needle: &str) -> String {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains(needle), "expected {needle:?} in: {err}");
+    err
+}
+
 /// The `error.kind` of a record, or `None` for a result record.
 pub fn error_kind(record: &serde_json::Value) -> Option<&str> {
     record

@@ -20,6 +20,7 @@
 //! the documents those shards hold: none is lost, none is written twice.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::build_release_pipeline;
+use crate::{build_release_pipeline, run_for_summary};
 
 const MANIFEST: &str = "manifest.json";
 const DEFAULT_SHARD_DOCS: usize = 10_000;
@@ -287,22 +288,10 @@ fn remove_leftovers(dir: &Path, manifest: &Manifest) -> Result<()> {
 /// Documents in the inputs, from a pass-through run of the binary (the same
 /// walk and framing as the real run, at hundreds of MB/s).
 fn count_docs(binary: &Path, inputs: &[String]) -> Result<u64> {
-    let out = Command::new(binary)
-        .arg("--input")
-        .args(inputs)
-        .args(["--stages", "none", "--output", "/dev/null"])
-        .stderr(Stdio::piped())
-        .output()
-        .context("count documents")?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !matches!(out.status.code(), Some(0 | 1)) {
-        bail!("cannot read the inputs: {stderr}");
-    }
-    let summary = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains(" documents, "))
-        .with_context(|| format!("no summary from the pipeline: {stderr}"))?;
+    let mut args: Vec<&OsStr> = vec!["--input".as_ref()];
+    args.extend(inputs.iter().map(OsStr::new));
+    args.extend(["--stages", "none"].map(OsStr::new));
+    let summary = &run_for_summary(binary, &args, "the inputs")?;
     let n = summary.split(' ').next().unwrap_or_default();
     n.parse()
         .with_context(|| format!("document count in {summary:?}"))

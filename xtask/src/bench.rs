@@ -7,6 +7,7 @@
 //! runs `examples/bench/spacy_peer.py` on a 1 MB slice when a Python with
 //! spaCy is available.
 
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
-use crate::{build_release_pipeline, root};
+use crate::{build_release_pipeline, root, run_for_summary};
 
 struct Options {
     stages: String,
@@ -185,30 +186,16 @@ fn compare_spacy(
 
 fn run(binary: &Path, label: &str, input: &Path, threads: usize, stages: &str) -> Result<Measured> {
     eprintln!("running {label} at {threads} thread(s)...");
-    let out = Command::new(binary)
-        .arg("--input")
-        .arg(input)
-        .args([
-            "--threads",
-            &threads.to_string(),
-            "--stages",
-            stages,
-            "--output",
-            "/dev/null",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .context("run pipeline")?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !matches!(out.status.code(), Some(0 | 1)) {
-        bail!("pipeline failed on {label}: {stderr}");
-    }
-    let summary = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("MB of text"))
-        .with_context(|| format!("no summary line in: {stderr}"))?;
+    let threads_arg = threads.to_string();
+    let args: [&OsStr; 6] = [
+        "--input".as_ref(),
+        input.as_os_str(),
+        "--threads".as_ref(),
+        threads_arg.as_ref(),
+        "--stages".as_ref(),
+        stages.as_ref(),
+    ];
+    let summary = &run_for_summary(binary, &args, label)?;
     Ok(Measured {
         label: label.into(),
         threads,

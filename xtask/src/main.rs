@@ -14,8 +14,9 @@ mod spark;
 mod train_ner;
 mod train_quotes;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
@@ -104,6 +105,30 @@ fn build_release_pipeline() -> Result<PathBuf> {
         "pipeline",
     ])?;
     Ok(root().join("target/release/pipeline"))
+}
+
+/// Runs the release `pipeline` binary with `args` (output to `/dev/null`)
+/// and returns its summary line (`N documents, E errors, X MB of text in
+/// ...`); `what` names the run in errors. Exit code 1 (some documents
+/// became error records) still counts as a run.
+fn run_for_summary(binary: &Path, args: &[&OsStr], what: &str) -> Result<String> {
+    let out = Command::new(binary)
+        .args(args)
+        .args(["--output", "/dev/null"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .with_context(|| format!("run pipeline on {what}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !matches!(out.status.code(), Some(0 | 1)) {
+        bail!("pipeline failed on {what}: {stderr}");
+    }
+    stderr
+        .lines()
+        .rev()
+        .find(|l| l.contains(" MB of text in "))
+        .map(str::to_string)
+        .with_context(|| format!("no summary line from the pipeline on {what}: {stderr}"))
 }
 
 fn ci(_args: &[String]) -> Result<()> {
