@@ -1098,7 +1098,12 @@ impl<'a> Finder<'a> {
             let (lo, hi) = self.sent_range(s);
             let mut i = lo;
             while i < hi {
-                if self.used[i as usize] || self.in_quote[i as usize] != 0 || self.soft[i as usize]
+                // Most tokens are no cue: rule them out by their own class
+                // bits before looking at the per-token tables.
+                if !self.tok(i).is(class::CUE)
+                    || self.used[i as usize]
+                    || self.in_quote[i as usize] != 0
+                    || self.soft[i as usize]
                 {
                     i += 1;
                     continue;
