@@ -212,11 +212,23 @@ fn is_elided_number(rest: &str) -> bool {
 }
 
 impl Scan {
-    /// Scans `doc`: units from its paragraphs (or its text) split at line
-    /// breaks, sentences from its sentences (split further at units and at
-    /// unmistakable sentence ends), tokens from its text.
+    /// A fresh scan of `doc` (see [`Scan::rescan`]).
+    #[cfg(test)]
     pub fn new(doc: &Document, lex: &Lexicon, doubled_apostrophes: bool) -> Scan {
         let mut scan = Scan::default();
+        scan.rescan(doc, lex, doubled_apostrophes);
+        scan
+    }
+
+    /// Scans `doc` into this scan's tables, reusing their memory: units
+    /// from its paragraphs (or its text) split at line breaks, sentences
+    /// from its sentences (split further at units and at unmistakable
+    /// sentence ends), tokens from its text.
+    pub fn rescan(&mut self, doc: &Document, lex: &Lexicon, doubled_apostrophes: bool) {
+        let scan = self;
+        scan.toks.clear();
+        scan.sents.clear();
+        scan.units.clear();
         let text = doc.text.as_str();
         let units = units_of(doc);
         // News text averages a token per five bytes; a quarter more room
@@ -278,7 +290,6 @@ impl Scan {
                 });
             }
         }
-        scan
     }
 }
 
