@@ -300,6 +300,11 @@ impl Scan {
 /// that `Mr. Smith` and `U.S. Army` stay whole.
 fn sentence_end_before(toks: &[Tok], at: u32, text: &str) -> bool {
     let at = at as usize;
+    // Most tokens follow a word or number, which no end can be: the
+    // cheapest and best-predicted test goes first.
+    if at == 0 || matches!(toks[at - 1].kind, Kind::Word | Kind::Number) {
+        return false;
+    }
     let next = &toks[at];
     let opens = matches!(next.mark, Some(Mark::DOpen | Mark::SOpen));
     if !(opens || next.kind == Kind::Word && next.cap) {
