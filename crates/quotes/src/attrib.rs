@@ -84,6 +84,9 @@ pub(crate) struct Finder<'a> {
     /// are not read as quote marks (`''We believe ...''`): its cues are the
     /// quoted speaker's words, not attributions.
     soft: Vec<bool>,
+    /// The stretches between doubled apostrophes, as (first token of their
+    /// unit, first token, one past the closing pair), in text order.
+    soft_regions: Vec<(u32, u32, u32)>,
     /// Per quote: the attribution it belongs to.
     quote_attr: Vec<Option<usize>>,
     /// The attributions found.
@@ -107,15 +110,19 @@ impl<'a> Finder<'a> {
             }
         }
         let mut soft = vec![false; scan.toks.len()];
+        let mut soft_regions = Vec::new();
         for unit in &scan.units {
             let mut open: Option<u32> = None;
             for t in unit.start..unit.end {
                 let tok = &scan.toks[t as usize];
                 if tok.kind == Kind::Quote && tok.mark.is_none() && tok.end - tok.start == 2 {
                     match open.take() {
-                        Some(o) => soft[o as usize..t as usize]
-                            .iter_mut()
-                            .for_each(|x| *x = true),
+                        Some(o) => {
+                            soft[o as usize..t as usize]
+                                .iter_mut()
+                                .for_each(|x| *x = true);
+                            soft_regions.push((unit.start, o, t + 1));
+                        }
                         None => open = Some(t),
                     }
                 }
@@ -130,6 +137,7 @@ impl<'a> Finder<'a> {
             in_quote,
             used: vec![false; scan.toks.len()],
             soft,
+            soft_regions,
             quote_attr: vec![None; quotes.len()],
             attrs: Vec::new(),
         }
@@ -1047,40 +1055,27 @@ impl<'a> Finder<'a> {
     /// continue the attribution before them in their unit, as floating
     /// quotes do.
     fn soft_floating_pass(&mut self) {
-        for unit in 0..self.scan.units.len() {
-            let (us, ue) = self.unit_range(unit as u32);
-            let mut open: Option<u32> = None;
-            let mut regions = Vec::new();
-            for t in us..ue {
-                let tok = self.tok(t);
-                if tok.kind == Kind::Quote && tok.mark.is_none() && tok.end - tok.start == 2 {
-                    match open.take() {
-                        Some(o) => regions.push((o, t + 1)),
-                        None => open = Some(t),
-                    }
-                }
+        for r in 0..self.soft_regions.len() {
+            let (us, rs, re) = self.soft_regions[r];
+            let covered = self
+                .attrs
+                .iter()
+                .any(|a| a.parts.iter().any(|p| p.0 < re && rs < p.1));
+            if covered {
+                continue;
             }
-            for (rs, re) in regions {
-                let covered = self
-                    .attrs
-                    .iter()
-                    .any(|a| a.parts.iter().any(|p| p.0 < re && rs < p.1));
-                if covered {
-                    continue;
-                }
-                let before = self
-                    .attrs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| {
-                        a.parts.last().is_some_and(|p| p.1 <= rs && p.0 >= us)
-                            && a.cue.map_or(true, |c| c.1 <= rs)
-                    })
-                    .max_by_key(|(_, a)| a.parts.last().map_or(0, |p| p.1))
-                    .map(|(i, _)| i);
-                if let Some(a) = before {
-                    self.attrs[a].parts.push((rs, re));
-                }
+            let before = self
+                .attrs
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| {
+                    a.parts.last().is_some_and(|p| p.1 <= rs && p.0 >= us)
+                        && a.cue.map_or(true, |c| c.1 <= rs)
+                })
+                .max_by_key(|(_, a)| a.parts.last().map_or(0, |p| p.1))
+                .map(|(i, _)| i);
+            if let Some(a) = before {
+                self.attrs[a].parts.push((rs, re));
             }
         }
     }
@@ -1098,7 +1093,12 @@ impl<'a> Finder<'a> {
             let (lo, hi) = self.sent_range(s);
             let mut i = lo;
             while i < hi {
-                if self.used[i as usize] || self.in_quote[i as usize] != 0 || self.soft[i as usize]
+                // Most tokens are no cue: rule them out by their own class
+                // bits before looking at the per-token tables.
+                if !self.tok(i).is(class::CUE)
+                    || self.used[i as usize]
+                    || self.in_quote[i as usize] != 0
+                    || self.soft[i as usize]
                 {
                     i += 1;
                     continue;

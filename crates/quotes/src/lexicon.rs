@@ -906,8 +906,8 @@ impl Lexicon {
         };
         let n = len.div_ceil(8);
         let mut chunks = [load(0), 0, 0, 0];
-        for (i, c) in chunks.iter_mut().enumerate().take(n).skip(1) {
-            *c = load(i);
+        for (i, c) in chunks[1..n].iter_mut().enumerate() {
+            *c = load(i + 1);
         }
         if (chunks[0] | chunks[1] | chunks[2] | chunks[3]) & 0x8080_8080_8080_8080 != 0 {
             let word = std::str::from_utf8(&text[start..end]).ok()?;

@@ -69,10 +69,24 @@ mod resolve;
 mod scan;
 mod stats;
 
+use std::cell::Cell;
+
 use document::{Document, Quote, Span, Stage, StageError};
 
 use lexicon::Lexicon;
 pub use stats::{CueKey, CueStats, CueStatsError, Pattern};
+
+/// Scans of a typical article fit in this many tokens (a few MB): a
+/// thread keeps no larger spare scan, so one huge document does not pin its
+/// memory.
+const MAX_SPARE_TOKENS: usize = 1 << 16;
+
+thread_local! {
+    /// The tables of the thread's last scan, reused by the next document:
+    /// allocating and freeing them per document was a visible share of the
+    /// stage's time.
+    static SPARE_SCAN: Cell<scan::Scan> = Cell::new(scan::Scan::default());
+}
 
 /// The quote-attribution stage.
 #[derive(Debug, Clone)]
@@ -143,7 +157,8 @@ impl QuoteAttributor {
     }
 
     fn run(&self, doc: &Document, gate: attrib::Gate<'_>) -> Vec<Candidate> {
-        let scan = scan::Scan::new(doc, &self.lex, self.doubled_apostrophes);
+        let mut scan = SPARE_SCAN.with(Cell::take);
+        scan.rescan(doc, &self.lex, self.doubled_apostrophes);
         let quoted = marks::pair(&scan);
         let mut finder = attrib::Finder::new(&doc.text, &scan, &self.lex, &quoted, gate);
         finder.run();
@@ -195,6 +210,9 @@ impl QuoteAttributor {
                 },
                 key,
             });
+        }
+        if scan.toks.capacity() <= MAX_SPARE_TOKENS {
+            SPARE_SCAN.with(|spare| spare.set(scan));
         }
         quotes.sort_by_key(|c| (c.quote.span.start, c.quote.span.end));
         quotes.dedup_by(|b, a| a.quote.span == b.quote.span);

@@ -9,6 +9,8 @@
 //!   the most words with it (a leadership noun matches any leadership
 //!   title), ties going to the most salient one.
 
+use std::cell::OnceCell;
+
 use document::{Document, Label};
 
 use crate::attrib::{Attr, Range};
@@ -62,8 +64,9 @@ struct Ctx<'a> {
     /// For every scan token: the entity covering it, if any.
     tok_entity: Vec<Option<u32>>,
     /// Per cluster: lowercased title words, and whether a title is a
-    /// leadership one.
-    title_words: Vec<(Vec<String>, bool)>,
+    /// leadership one. Built on first use: only definite nominal speakers
+    /// (`the NATO chief`) need it, and building it scans the document.
+    title_words: OnceCell<Vec<(Vec<String>, bool)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -80,15 +83,13 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut ctx = Ctx {
+        Ctx {
             doc,
             scan,
             quoted,
             tok_entity,
-            title_words: Vec::new(),
-        };
-        ctx.title_words = ctx.collect_titles();
-        ctx
+            title_words: OnceCell::new(),
+        }
     }
 
     fn text(&self, t: &Tok) -> &'a str {
@@ -303,7 +304,8 @@ impl<'a> Ctx<'a> {
         }
         let mut best: Option<(u32, u32)> = None;
         let mut tied: Vec<u32> = Vec::new();
-        for (ci, (titles, has_title)) in self.title_words.iter().enumerate() {
+        let title_words = self.title_words.get_or_init(|| self.collect_titles());
+        for (ci, (titles, has_title)) in title_words.iter().enumerate() {
             if !mentioned[ci] || !*has_title || self.doc.clusters[ci].label != Label::Person {
                 continue;
             }
