@@ -7,16 +7,17 @@ use std::ops::Range;
 
 use crate::decode::{tag, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
 use crate::features::{
-    agg_features, neighbour_features, neighbour_tags, own_features, pair_features, s1_key,
-    s1_pair_key, token_key, AggFeature, Aggregates, DocContext, WordSeq,
+    agg_features, bigram_features, neighbour_features, neighbour_tags, own_features, s1_key,
+    s1_pair_key, shape_features, token_key, AggFeature, Aggregates, DocContext, ShapeContext,
+    WordSeq,
 };
 use crate::lexicon::never_starts_name;
 use crate::lexicon::Lexicon;
 use crate::table::{PackedTable, Table};
 use crate::text::flag;
 
-/// Most first-stage features of one token (the templates emit about 60).
-const MAX_KEYS: usize = 128;
+/// Word bigram features of a token ([`bigram_features`]).
+const BIGRAMS: usize = 2;
 
 /// Emission score of a tag that a token may not have: far below any sum
 /// of weights, far above the decoder's impossible-state score.
@@ -183,8 +184,45 @@ pub(crate) struct WordCache {
     keys_scratch: Vec<(u64, Dest)>,
     /// What a position outside the sentence gives its neighbours.
     boundary: Option<CachedToken>,
+    /// Summed weights of the shape n-gram features of recent tokens.
+    shapes: ShapeCache,
     /// Second-stage weights of the features of first-stage tags.
     s1: Stage2Weights,
+}
+
+/// Entries of the per-thread shape cache (a power of two; 136 bytes each,
+/// 139 KB): the common shape contexts of news fit (4096 entries were no
+/// faster).
+const SHAPE_CACHE: usize = 1024;
+
+/// Summed weights of the shape n-gram features ([`shape_features`]) by
+/// [`ShapeContext::key`], direct-mapped: a token's three shape features
+/// then cost one probe of this small table instead of three lookups in
+/// the large feature table.
+#[derive(Debug, Default)]
+struct ShapeCache {
+    /// Key (0: empty slot) and summed weights.
+    entries: Vec<(u64, [i32; ROW])>,
+}
+
+impl ShapeCache {
+    fn reset(&mut self) {
+        self.entries.clear();
+        self.entries.resize(SHAPE_CACHE, (0, [0; ROW]));
+    }
+
+    /// The summed weights of the shape features of context `s`.
+    #[inline]
+    fn get(&mut self, model: &Model, s: &ShapeContext) -> &[i32; ROW] {
+        let key = s.key().max(1);
+        let entry = &mut self.entries[key as usize & (SHAPE_CACHE - 1)];
+        if entry.0 != key {
+            let mut sums = [0; ROW];
+            shape_features(s, |k| model.add_row(k, &mut sums));
+            *entry = (key, sums);
+        }
+        &entry.1
+    }
 }
 
 /// Second-stage weights of every feature of first-stage tags: they take
@@ -239,6 +277,7 @@ impl WordCache {
             None,
             &mut self.keys_scratch,
         ));
+        self.shapes.reset();
         self.s1 = Stage2Weights::new(model);
     }
 
@@ -380,22 +419,20 @@ impl Model {
                 .zip(sc.emit1.chunks_exact_mut(N_TAGS).zip(&sc.acc))
             {
                 let mut acc = acc;
+                let shapes = ShapeContext::new(&sc.dc, sent.clone(), i);
+                add_sums(&mut acc, sc.word_cache.shapes.get(self, &shapes));
                 // Keys first, lookups after: independent probes overlap in
                 // the memory system instead of waiting on each other.
-                let mut keys = [0u64; MAX_KEYS];
+                let mut keys = [0u64; BIGRAMS];
                 let mut n_keys = 0;
-                pair_features(&sc.dc, sent.clone(), i, |k| {
-                    if n_keys < MAX_KEYS {
+                bigram_features(&sc.dc, sent.clone(), i, |k| {
+                    if n_keys < BIGRAMS {
                         keys[n_keys] = k;
                         n_keys += 1;
                     }
                 });
-                let mut rows = [u32::MAX; MAX_KEYS];
-                for (r, &k) in rows.iter_mut().zip(&keys[..n_keys]) {
-                    *r = self.features.get(k).unwrap_or(u32::MAX);
-                }
-                for &row in &rows[..n_keys] {
-                    add_found(&mut acc, row);
+                for &k in &keys[..n_keys] {
+                    add_found(&mut acc, self.features.get(k).unwrap_or(u32::MAX));
                 }
                 let f = sc.dc.info[i].flags;
                 if f & flag::ADDRESS != 0 {
