@@ -272,11 +272,13 @@ impl DocContext {
                     first = false;
                 }
                 self.ctx[i] = c;
-                let w = words.word(i);
-                after_open = matches!(
-                    w,
-                    "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
-                );
+                // Only punctuation can open (the flag spares most words
+                // the string comparisons).
+                after_open = f & flag::PUNCT != 0
+                    && matches!(
+                        words.word(i),
+                        "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
+                    );
             }
             let cache = (cache_id != 0).then_some(&mut self.phrase_cache);
             lex.match_gazetteer(
