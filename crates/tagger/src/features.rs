@@ -180,20 +180,21 @@ impl DocContext {
         self.case.clear();
         self.gaz_first.clear();
         self.exact_cluster.clear();
-        for i in 0..n {
-            let word = words.word(i);
-            let w = analyse(word);
-            let key = word_key(&w);
+        self.info.extend((0..n).map(|i| analyse(words.word(i))));
+        // A loop of its own: its probes of the cache are independent of
+        // each other, and with little work between them many are under
+        // way at once.
+        for (i, w) in self.info.iter().enumerate() {
+            let key = word_key(w);
             let e = if cache_id != 0 {
                 let slot = &mut self.lex_cache[key as usize & (LEX_CACHE - 1)];
                 if slot.key != key {
-                    *slot = LexEntry::new(lex, &w, word, key);
+                    *slot = LexEntry::new(lex, w, words.word(i), key);
                 }
                 *slot
             } else {
-                LexEntry::new(lex, &w, word, key)
+                LexEntry::new(lex, w, words.word(i), key)
             };
-            self.info.push(w);
             self.case.push(e.case);
             self.gaz_first.push(e.gaz_first);
             self.exact_cluster.push(e.exact_cluster);
