@@ -153,39 +153,42 @@ impl Table {
         if self.keys.is_empty() || (self.len + 1) * 2 > self.keys.len() {
             self.grow();
         }
-        let key = fix(key);
-        let mask = self.mask();
-        let mut at = (key as usize) & mask;
-        loop {
-            let k = self.keys[at];
-            if k == key {
-                self.values[at] = value;
-                return;
-            }
-            if k == EMPTY {
-                self.keys[at] = key;
-                self.values[at] = value;
-                self.len += 1;
-                self.present.insert(key >> 32);
-                return;
-            }
-            at = (at + 1) & mask;
-        }
+        *self.entry(key, value) = value;
     }
 
     /// A mutable reference to the value for `key`, inserting `default` first
-    /// if absent.
+    /// if absent. One probe: it is called per token on per-document tables.
+    /// The table grows just as [`Table::insert`] would make it.
     pub(crate) fn entry(&mut self, key: u64, default: u32) -> &mut u32 {
-        if self.get(key).is_none() {
-            self.insert(key, default);
-        }
         let key = fix(key);
+        let mut at = self.slot_of(key);
+        if at.map_or(true, |at| self.keys[at] == EMPTY) {
+            if self.keys.is_empty() || (self.len + 1) * 2 > self.keys.len() {
+                self.grow();
+                at = self.slot_of(key);
+            }
+            let at = at.expect("a table with slots");
+            self.keys[at] = key;
+            self.values[at] = default;
+            self.len += 1;
+            self.present.insert(key >> 32);
+        }
+        &mut self.values[at.expect("a table with slots")]
+    }
+
+    /// The slot of `key` (already [`fix`]ed), or the empty slot where it
+    /// would go; `None` if the table has no slots.
+    #[inline]
+    fn slot_of(&self, key: u64) -> Option<usize> {
+        if self.keys.is_empty() {
+            return None;
+        }
         let mask = self.mask();
         let mut at = (key as usize) & mask;
-        while self.keys[at] != key {
+        while self.keys[at] != key && self.keys[at] != EMPTY {
             at = (at + 1) & mask;
         }
-        &mut self.values[at]
+        Some(at)
     }
 
     fn grow(&mut self) {
