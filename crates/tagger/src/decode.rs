@@ -248,7 +248,10 @@ impl Viterbi {
             let em: &[i32; N_TAGS] = em.try_into().expect("a token's scores");
             let back: &mut [u8; N_TAGS] = back.try_into().expect("a token's tags");
             let mut cur = [0i64; N_TAGS];
-            let mut arg = [O; N_TAGS];
+            // The back pointers are written in place (building them in a
+            // local array and copying it cost more instructions than the
+            // rest of the step).
+            *back = [O; N_TAGS];
             for (&next, &o) in OPENERS.iter().zip(&from_o) {
                 cur[next] = prev[0] + o;
             }
@@ -265,7 +268,7 @@ impl Viterbi {
                     let s = prev[p] + i64::from(trans[p * N_TAGS + next]);
                     if s > cur[next] {
                         cur[next] = s;
-                        arg[next] = p as u8;
+                        back[next] = p as u8;
                     }
                 }
             }
@@ -277,7 +280,7 @@ impl Viterbi {
                     let si = prev[inside] + i64::from(trans[inside * N_TAGS + next]);
                     let (best, from) = if si > sb { (si, inside) } else { (sb, b) };
                     cur[next] = best;
-                    arg[next] = from as u8;
+                    back[next] = from as u8;
                 }
             }
             // Scores are kept relative to that of `O`: only differences
@@ -288,7 +291,6 @@ impl Viterbi {
             for t in 0..N_TAGS {
                 prev[t] = cur[t] + i64::from(em[t]) - base;
             }
-            *back = arg;
         }
         let mut best = NEG;
         let mut arg = O;

@@ -13,7 +13,8 @@
 //! (`model::WordCache`): a token's own ([`own_features`], a function of
 //! [`token_key`]), those it gives its neighbours ([`neighbour_features`],
 //! a function of the neighbour's key and the offset), and word pairs
-//! ([`pair_features`], looked up at every token).
+//! ([`pair_features`]: word bigrams, looked up at every token, and shape
+//! n-grams, cached by the shapes they depend on).
 
 use std::ops::Range;
 
@@ -179,20 +180,21 @@ impl DocContext {
         self.case.clear();
         self.gaz_first.clear();
         self.exact_cluster.clear();
-        for i in 0..n {
-            let word = words.word(i);
-            let w = analyse(word);
-            let key = word_key(&w);
+        self.info.extend((0..n).map(|i| analyse(words.word(i))));
+        // A loop of its own: its probes of the cache are independent of
+        // each other, and with little work between them many are under
+        // way at once.
+        for (i, w) in self.info.iter().enumerate() {
+            let key = word_key(w);
             let e = if cache_id != 0 {
                 let slot = &mut self.lex_cache[key as usize & (LEX_CACHE - 1)];
                 if slot.key != key {
-                    *slot = LexEntry::new(lex, &w, word, key);
+                    *slot = LexEntry::new(lex, w, words.word(i), key);
                 }
                 *slot
             } else {
-                LexEntry::new(lex, &w, word, key)
+                LexEntry::new(lex, w, words.word(i), key)
             };
-            self.info.push(w);
             self.case.push(e.case);
             self.gaz_first.push(e.gaz_first);
             self.exact_cluster.push(e.exact_cluster);
@@ -271,11 +273,13 @@ impl DocContext {
                     first = false;
                 }
                 self.ctx[i] = c;
-                let w = words.word(i);
-                after_open = matches!(
-                    w,
-                    "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
-                );
+                // Only punctuation can open (the flag spares most words
+                // the string comparisons).
+                after_open = f & flag::PUNCT != 0
+                    && matches!(
+                        words.word(i),
+                        "\"" | "(" | "[" | "'" | "\u{201c}" | "\u{2018}" | "-" | "--" | ":"
+                    );
             }
             let cache = (cache_id != 0).then_some(&mut self.phrase_cache);
             lex.match_gazetteer(
@@ -538,29 +542,71 @@ pub(crate) fn pair_features(
     i: usize,
     mut emit: impl FnMut(u64),
 ) {
-    let info = &dc.info;
-    let me = &info[i];
-    let at = |k: i64| -> Option<&WordInfo> {
-        let j = i as i64 + k;
-        if j >= sent.start as i64 && j < sent.end as i64 {
-            Some(&info[j as usize])
-        } else {
-            None
+    shape_features(&ShapeContext::new(dc, sent.clone(), i), &mut emit);
+    bigram_features(dc, sent, i, emit);
+}
+
+/// The shapes of a token and its neighbours with the sentence casing:
+/// everything [`shape_features`] depends on. Few distinct values occur, so
+/// tagging caches the features' summed weights by [`ShapeContext::key`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ShapeContext {
+    left: u64,
+    me: u64,
+    right: u64,
+    /// The sentence casing bits.
+    sc: u64,
+}
+
+impl ShapeContext {
+    /// The shape context of token `i` of sentence `sent`.
+    #[inline]
+    pub(crate) fn new(dc: &DocContext, sent: Range<usize>, i: usize) -> ShapeContext {
+        let shape = |k: i64| neighbour(&dc.info, sent.clone(), i, k).map_or(BOUNDARY, |w| w.shape);
+        ShapeContext {
+            left: shape(-1),
+            me: dc.info[i].shape,
+            right: shape(1),
+            sc: u64::from(dc.ctx[i] & ctx::SENTENCE_CASE),
         }
-    };
-    let lower = |k: i64| at(k).map_or(BOUNDARY, |w| w.lower);
-    let shape = |k: i64| at(k).map_or(BOUNDARY, |w| w.shape);
-    let sc = u64::from(dc.ctx[i] & ctx::SENTENCE_CASE);
-    emit(combine(T_SHAPE_LEFT, combine(shape(-1), me.shape)));
-    emit(combine(T_SHAPE_RIGHT, combine(me.shape, shape(1))));
+    }
+
+    /// A hash of the whole context (also the value of a feature).
+    #[inline]
+    pub(crate) fn key(&self) -> u64 {
+        combine(combine(combine(self.left, self.me), self.right), self.sc)
+    }
+}
+
+/// The word at offset `k` from token `i`, if inside the sentence `sent`.
+#[inline]
+fn neighbour(info: &[WordInfo], sent: Range<usize>, i: usize, k: i64) -> Option<&WordInfo> {
+    let j = i as i64 + k;
+    (j >= sent.start as i64 && j < sent.end as i64).then(|| &info[j as usize])
+}
+
+/// Emits the shape n-gram features of a token.
+#[inline]
+pub(crate) fn shape_features(s: &ShapeContext, mut emit: impl FnMut(u64)) {
+    emit(combine(T_SHAPE_LEFT, combine(s.left, s.me)));
+    emit(combine(T_SHAPE_RIGHT, combine(s.me, s.right)));
     // The shapes of the word and its neighbours with the sentence casing
     // (`Xx` between two `Xx` means little in a Title Case sentence).
-    emit(combine(
-        T_SHAPE_3,
-        combine(combine(combine(shape(-1), me.shape), shape(1)), sc),
-    ));
-    emit(combine(T_BIGRAM_LEFT, combine(lower(-1), me.lower)));
-    emit(combine(T_BIGRAM_RIGHT, combine(me.lower, lower(1))));
+    emit(combine(T_SHAPE_3, s.key()));
+}
+
+/// Emits the word bigram features of token `i`.
+#[inline]
+pub(crate) fn bigram_features(
+    dc: &DocContext,
+    sent: Range<usize>,
+    i: usize,
+    mut emit: impl FnMut(u64),
+) {
+    let lower = |k: i64| neighbour(&dc.info, sent.clone(), i, k).map_or(BOUNDARY, |w| w.lower);
+    let me = dc.info[i].lower;
+    emit(combine(T_BIGRAM_LEFT, combine(lower(-1), me)));
+    emit(combine(T_BIGRAM_RIGHT, combine(me, lower(1))));
 }
 
 /// First-stage labels of each word, counted over the document.

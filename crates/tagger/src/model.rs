@@ -7,16 +7,17 @@ use std::ops::Range;
 
 use crate::decode::{tag, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
 use crate::features::{
-    agg_features, neighbour_features, neighbour_tags, own_features, pair_features, s1_key,
-    s1_pair_key, token_key, AggFeature, Aggregates, DocContext, WordSeq,
+    agg_features, bigram_features, neighbour_features, neighbour_tags, own_features, s1_key,
+    s1_pair_key, shape_features, token_key, AggFeature, Aggregates, DocContext, ShapeContext,
+    WordSeq,
 };
 use crate::lexicon::never_starts_name;
 use crate::lexicon::Lexicon;
 use crate::table::{PackedTable, Table};
 use crate::text::flag;
 
-/// Most first-stage features of one token (the templates emit about 60).
-const MAX_KEYS: usize = 128;
+/// Word bigram features of a token ([`bigram_features`]).
+const BIGRAMS: usize = 2;
 
 /// Emission score of a tag that a token may not have: far below any sum
 /// of weights, far above the decoder's impossible-state score.
@@ -87,23 +88,32 @@ pub(crate) fn next_model_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Entries of the per-thread word cache (a power of two; 392 bytes each,
-/// 12.8 MB): frequent words (`the`, `,`, `said`, a document's names) are
+/// Entries of the per-thread word cache (a power of two; 400 bytes each,
+/// 13.1 MB): frequent words (`the`, `,`, `said`, a document's names) are
 /// looked up once, not at every occurrence. A miss costs some 30 feature
 /// lookups, so it pays to keep more than the L2 cache holds (doubling it
 /// from 16384 gave 5% more tokens per second).
 const WORD_CACHE: usize = 32768;
 
 /// What the cache keeps of a token: the summed weights of its own
-/// features and of those it gives its nearest neighbours, and the feature
-/// row it gives the tokens two away (a single feature, see
-/// `features::neighbour_features`).
+/// features and of those it gives its nearest neighbours (exactly six cache
+/// lines), and in its [`CacheTag`] the feature row it gives the tokens two
+/// away.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
 struct CachedToken {
     own: [i32; ROW],
     /// For the offsets -1 and 1.
     near: [[i32; ROW]; 2],
-    /// For the offsets -2 and 2; `u32::MAX`: no row.
+}
+
+/// The key of a cached token and the rows it gives the tokens at offsets
+/// -2 and 2 (a single feature each, see `features::neighbour_features`;
+/// `u32::MAX`: no row). The tags of a set share a cache line, which the
+/// probe reads anyway.
+#[derive(Debug, Clone, Copy, Default)]
+struct CacheTag {
+    key: u64,
     far: [u32; 2],
 }
 
@@ -114,7 +124,6 @@ impl CachedToken {
     const EMPTY: CachedToken = CachedToken {
         own: [0; ROW],
         near: [[0; ROW]; 2],
-        far: [u32::MAX; 2],
     };
 
     /// The sums of token `j` (`None`: a position outside the sentence,
@@ -127,7 +136,7 @@ impl CachedToken {
         words: &W,
         j: Option<usize>,
         keys: &mut Vec<(u64, Dest)>,
-    ) -> CachedToken {
+    ) -> (CachedToken, [u32; 2]) {
         keys.clear();
         if let Some(j) = j {
             own_features(dc, j, words.word(j), |key| keys.push((key, Dest::Own)));
@@ -142,6 +151,7 @@ impl CachedToken {
             *key = model.features.get(*key).map_or(u64::MAX, u64::from);
         }
         let mut c = CachedToken::EMPTY;
+        let mut far = [u32::MAX; 2];
         for &(row, dest) in keys.iter() {
             if row == u64::MAX {
                 continue;
@@ -151,10 +161,10 @@ impl CachedToken {
                 Dest::Own => add(&mut c.own, &model.weights[row as usize]),
                 Dest::Near(d) => add(&mut c.near[d], &model.weights[row as usize]),
                 // A single feature (see `features::neighbour_features`).
-                Dest::Far(d) => c.far[d] = row,
+                Dest::Far(d) => far[d] = row,
             }
         }
-        c
+        (c, far)
     }
 }
 
@@ -164,7 +174,7 @@ enum Dest {
     Own,
     /// Index into `CachedToken::near`.
     Near(usize),
-    /// Index into `CachedToken::far`.
+    /// Index into `CacheTag::far`.
     Far(usize),
 }
 
@@ -175,16 +185,53 @@ enum Dest {
 pub(crate) struct WordCache {
     /// The model the sums are from (0: none).
     model: u64,
-    keys: Vec<u64>,
+    tags: Vec<CacheTag>,
     tokens: Vec<CachedToken>,
     /// Per set of two entries: the way to replace next.
     evict: Vec<u8>,
     /// Scratch: the feature keys (then rows) of a token being computed.
     keys_scratch: Vec<(u64, Dest)>,
     /// What a position outside the sentence gives its neighbours.
-    boundary: Option<CachedToken>,
+    boundary: Option<(CachedToken, [u32; 2])>,
+    /// Summed weights of the shape n-gram features of recent tokens.
+    shapes: ShapeCache,
     /// Second-stage weights of the features of first-stage tags.
     s1: Stage2Weights,
+}
+
+/// Entries of the per-thread shape cache (a power of two; 136 bytes each,
+/// 139 KB): the common shape contexts of news fit (4096 entries were no
+/// faster).
+const SHAPE_CACHE: usize = 1024;
+
+/// Summed weights of the shape n-gram features ([`shape_features`]) by
+/// [`ShapeContext::key`], direct-mapped: a token's three shape features
+/// then cost one probe of this small table instead of three lookups in
+/// the large feature table.
+#[derive(Debug, Default)]
+struct ShapeCache {
+    /// Key (0: empty slot) and summed weights.
+    entries: Vec<(u64, [i32; ROW])>,
+}
+
+impl ShapeCache {
+    fn reset(&mut self) {
+        self.entries.clear();
+        self.entries.resize(SHAPE_CACHE, (0, [0; ROW]));
+    }
+
+    /// The summed weights of the shape features of context `s`.
+    #[inline]
+    fn get(&mut self, model: &Model, s: &ShapeContext) -> &[i32; ROW] {
+        let key = s.key().max(1);
+        let entry = &mut self.entries[key as usize & (SHAPE_CACHE - 1)];
+        if entry.0 != key {
+            let mut sums = [0; ROW];
+            shape_features(s, |k| model.add_row(k, &mut sums));
+            *entry = (key, sums);
+        }
+        &entry.1
+    }
 }
 
 /// Second-stage weights of every feature of first-stage tags: they take
@@ -225,8 +272,8 @@ impl Stage2Weights {
 impl WordCache {
     fn reset(&mut self, model: &Model, dc: &DocContext) {
         self.model = model.id;
-        self.keys.clear();
-        self.keys.resize(WORD_CACHE, 0);
+        self.tags.clear();
+        self.tags.resize(WORD_CACHE, CacheTag::default());
         self.tokens.clear();
         self.tokens.resize(WORD_CACHE, CachedToken::EMPTY);
         self.evict.clear();
@@ -239,10 +286,12 @@ impl WordCache {
             None,
             &mut self.keys_scratch,
         ));
+        self.shapes.reset();
         self.s1 = Stage2Weights::new(model);
     }
 
-    /// The cached weights of token `i`, computed on a miss.
+    /// The cached weights of token `i` and its rows for the offsets -2
+    /// and 2, computed on a miss.
     #[inline]
     fn get<W: WordSeq + ?Sized>(
         &mut self,
@@ -250,22 +299,23 @@ impl WordCache {
         dc: &DocContext,
         words: &W,
         i: usize,
-    ) -> &CachedToken {
+    ) -> (&CachedToken, [u32; 2]) {
         let key = token_key(dc, i).max(1);
         let set = key as usize & (WORD_CACHE / 2 - 1);
-        let way = if self.keys[2 * set] == key {
+        let way = if self.tags[2 * set].key == key {
             0
-        } else if self.keys[2 * set + 1] == key {
+        } else if self.tags[2 * set + 1].key == key {
             1
         } else {
             let way = usize::from(self.evict[set]);
-            self.tokens[2 * set + way] =
+            let (sums, far) =
                 CachedToken::compute(model, dc, words, Some(i), &mut self.keys_scratch);
-            self.keys[2 * set + way] = key;
+            self.tokens[2 * set + way] = sums;
+            self.tags[2 * set + way] = CacheTag { key, far };
             way
         };
         self.evict[set] = 1 - way as u8;
-        &self.tokens[2 * set + way]
+        (&self.tokens[2 * set + way], self.tags[2 * set + way].far)
     }
 }
 
@@ -339,7 +389,7 @@ impl Model {
             sc.acc.clear();
             sc.acc.resize(sent.len(), [0; ROW]);
             for j in sent.clone() {
-                let c = sc.word_cache.get(self, &sc.dc, words, j);
+                let (c, far) = sc.word_cache.get(self, &sc.dc, words, j);
                 add_sums(&mut sc.acc[j - sent.start], &c.own);
                 // Token `j` is at offset `k` of token `j - k`.
                 for (sums, &k) in c.near.iter().zip(&NEAR) {
@@ -348,7 +398,7 @@ impl Model {
                         add_sums(&mut sc.acc[i as usize - sent.start], sums);
                     }
                 }
-                for (&row, &k) in c.far.iter().zip(&FAR) {
+                for (&row, &k) in far.iter().zip(&FAR) {
                     let i = j as i64 - k;
                     if inside(i) {
                         add_found(&mut sc.acc[i as usize - sent.start], row);
@@ -357,7 +407,7 @@ impl Model {
             }
             // Tokens whose neighbours at some offsets are outside the
             // sentence (only the first and last two).
-            let b = sc.word_cache.boundary.as_ref().expect("set by reset");
+            let (b, b_far) = sc.word_cache.boundary.as_ref().expect("set by reset");
             for i in sent
                 .clone()
                 .filter(|&i| i < sent.start + 2 || i + 2 >= sent.end)
@@ -367,7 +417,7 @@ impl Model {
                         add_sums(&mut sc.acc[i - sent.start], sums);
                     }
                 }
-                for (&row, &k) in b.far.iter().zip(&FAR) {
+                for (&row, &k) in b_far.iter().zip(&FAR) {
                     if !inside(i as i64 + k) {
                         add_found(&mut sc.acc[i - sent.start], row);
                     }
@@ -380,22 +430,20 @@ impl Model {
                 .zip(sc.emit1.chunks_exact_mut(N_TAGS).zip(&sc.acc))
             {
                 let mut acc = acc;
+                let shapes = ShapeContext::new(&sc.dc, sent.clone(), i);
+                add_sums(&mut acc, sc.word_cache.shapes.get(self, &shapes));
                 // Keys first, lookups after: independent probes overlap in
                 // the memory system instead of waiting on each other.
-                let mut keys = [0u64; MAX_KEYS];
+                let mut keys = [0u64; BIGRAMS];
                 let mut n_keys = 0;
-                pair_features(&sc.dc, sent.clone(), i, |k| {
-                    if n_keys < MAX_KEYS {
+                bigram_features(&sc.dc, sent.clone(), i, |k| {
+                    if n_keys < BIGRAMS {
                         keys[n_keys] = k;
                         n_keys += 1;
                     }
                 });
-                let mut rows = [u32::MAX; MAX_KEYS];
-                for (r, &k) in rows.iter_mut().zip(&keys[..n_keys]) {
-                    *r = self.features.get(k).unwrap_or(u32::MAX);
-                }
-                for &row in &rows[..n_keys] {
-                    add_found(&mut acc, row);
+                for &k in &keys[..n_keys] {
+                    add_found(&mut acc, self.features.get(k).unwrap_or(u32::MAX));
                 }
                 let f = sc.dc.info[i].flags;
                 if f & flag::ADDRESS != 0 {

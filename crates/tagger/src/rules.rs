@@ -58,6 +58,37 @@ const WORD_STARTS: [&str; 12] = [
     "past",
 ];
 
+/// The lists of the words that may start a pattern.
+const START_LISTS: [&[&str]; 4] = [&WORD_STARTS, &MONTHS, &MONTH_ABBREVS, &WEEKDAYS];
+
+/// Per length in bytes, a bit per (lower-case) first letter of the words of
+/// [`START_LISTS`]: most words can then be ruled out without comparing
+/// them with the forty words of the lists.
+const START_LETTERS: [u32; 16] = {
+    let mut bits = [0u32; 16];
+    let mut l = 0;
+    while l < START_LISTS.len() {
+        let mut k = 0;
+        while k < START_LISTS[l].len() {
+            let w = START_LISTS[l][k].as_bytes();
+            assert!(w.len() < 16 && w[0].is_ascii_lowercase());
+            bits[w.len()] |= 1 << (w[0] - b'a');
+            k += 1;
+        }
+        l += 1;
+    }
+    bits
+};
+
+/// Whether an alphabetic word is one of [`START_LISTS`].
+fn is_start_word(w: &str) -> bool {
+    let first = w.as_bytes()[0].to_ascii_lowercase();
+    let maybe = w.len() < START_LETTERS.len()
+        && first.is_ascii_lowercase()
+        && START_LETTERS[w.len()] & (1 << (first - b'a')) != 0;
+    maybe && START_LISTS.iter().any(|list| eq_any(w, list))
+}
+
 fn eq_any(word: &str, list: &[&str]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -171,13 +202,7 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
         return None;
     }
     // Most tokens are words that start no pattern: one test for them.
-    if w.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !w.contains('$')
-        && !eq_any(w, &WORD_STARTS)
-        && !eq_any(w, &MONTHS)
-        && !eq_any(w, &MONTH_ABBREVS)
-        && !eq_any(w, &WEEKDAYS)
-    {
+    if w.starts_with(|c: char| c.is_ascii_alphabetic()) && !w.contains('$') && !is_start_word(w) {
         return None;
     }
     let at = |k: usize| words.get(i + k).copied().unwrap_or("");
