@@ -36,7 +36,13 @@ fn parse(args: &[String]) -> Result<Options> {
             "--corpus" => {
                 options.corpus_dir = args.next().context("--corpus needs a value")?.into()
             }
-            other => bail!("unknown bench option {other:?} (known: --stages S, --corpus DIR)"),
+            "--compare" => match args.next().map(String::as_str) {
+                Some("spacy") => options.compare_spacy = true,
+                other => bail!("--compare takes `spacy`, not {other:?}"),
+            },
+            other => bail!(
+                "unknown bench option {other:?} (known: --stages S, --corpus DIR, --compare spacy)"
+            ),
         }
     }
     Ok(options)
@@ -252,4 +258,23 @@ pub fn repeated(corpus: &Path, times: usize, scratch: &Path) -> Result<PathBuf> 
     drop(out);
     std::fs::rename(&tmp, &path)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn options_parse() {
+        let o = parse(&args(&["--stages", "tag", "--compare", "spacy"])).unwrap();
+        assert_eq!(o.stages, "tag");
+        assert!(o.compare_spacy);
+        assert!(!parse(&args(&[])).unwrap().compare_spacy);
+        assert!(parse(&args(&["--compare", "nltk"])).is_err());
+        assert!(parse(&args(&["--fast"])).is_err());
+    }
 }
