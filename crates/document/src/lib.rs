@@ -17,6 +17,8 @@
 //! assert_eq!(doc.char_offsets().span(said), (4, 8));
 //! ```
 
+#![warn(missing_docs)]
+
 mod offsets;
 
 pub use offsets::CharOffsets;

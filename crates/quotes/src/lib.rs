@@ -62,6 +62,8 @@
 //!
 //! [`Quote::parts`]: document::Quote::parts
 
+#![warn(missing_docs)]
+
 mod attrib;
 mod lexicon;
 mod marks;

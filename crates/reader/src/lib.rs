@@ -25,6 +25,8 @@
 //! assert_eq!(doc.meta.unwrap()["lang"], "en");
 //! ```
 
+#![warn(missing_docs)]
+
 mod decode;
 mod frame;
 mod source;

@@ -87,6 +87,8 @@
 //! no allocation happens per token or per sentence beyond the output vectors'
 //! growth.
 
+#![warn(missing_docs)]
+
 mod chars;
 mod lexicon;
 mod paragraph;

@@ -33,6 +33,8 @@
 //! assert_eq!(lavrov.titles, ["Russian Foreign Minister"]);
 //! ```
 
+#![warn(missing_docs)]
+
 mod coref;
 mod decode;
 mod features;
