@@ -234,7 +234,10 @@ impl Scan {
         // News text averages a token per five bytes; a quarter more room
         // spares most documents the copy of a grown token table.
         scan.toks.reserve(text.len() / 4 + 16);
-        let mut seg_starts = doc.sentences.iter().map(|s| s.span.start).peekable();
+        // The segmenter's sentence starts, walked alongside the tokens; a
+        // plain index is cheaper per token than a peekable iterator.
+        let seg_starts = &doc.sentences;
+        let mut next_seg = 0;
         for (unit_idx, span) in units.iter().enumerate() {
             let first = scan.toks.len() as u32;
             lex_unit(
@@ -255,13 +258,9 @@ impl Scan {
             for t in first..last {
                 let tok_start = scan.toks[t as usize].start;
                 let mut boundary = false;
-                while let Some(&s) = seg_starts.peek() {
-                    if s <= tok_start {
-                        seg_starts.next();
-                        boundary = true;
-                    } else {
-                        break;
-                    }
+                while next_seg < seg_starts.len() && seg_starts[next_seg].span.start <= tok_start {
+                    next_seg += 1;
+                    boundary = true;
                 }
                 if t > sent_start
                     && (boundary
