@@ -187,7 +187,7 @@ impl<'a> Finder<'a> {
         }
         // A capitalized cue inside a sentence is a name or headline case
         // (`the United States`, `Star Asked Actors`).
-        if tok.cap && !self.sentence_initial(i) {
+        if tok.cap() && !self.sentence_initial(i) {
             return None;
         }
         let entry = self.lex.entry(tok.entry);
@@ -228,13 +228,13 @@ impl<'a> Finder<'a> {
             if t.is_word()
                 && t.is(class::ADV | class::AUX | class::NEG)
                 && !t.is(class::PRON_SUBJ)
-                && !t.cap
+                && !t.cap()
             {
                 j -= 1;
                 continue;
             }
             // `on Thursday`, `last week`, `in July`
-            if t.is(class::TIME) && !t.is(class::DET) && (t.cap || !t.is(class::ADV)) {
+            if t.is(class::TIME) && !t.is(class::DET) && (t.cap() || !t.is(class::ADV)) {
                 let mut k = j - 1;
                 while k > lo && {
                     let p = self.tok(k - 1);
@@ -279,7 +279,7 @@ impl<'a> Finder<'a> {
                 k -= 1;
                 let t = self.tok(k);
                 let verb_cue =
-                    t.is(class::CUE) && !t.cap && !(k > lo && self.tok(k - 1).is(class::DET));
+                    t.is(class::CUE) && !t.cap() && !(k > lo && self.tok(k - 1).is(class::DET));
                 if t.kind == Kind::Quote || self.in_quote[k as usize] != 0 || verb_cue {
                     break;
                 }
@@ -334,7 +334,7 @@ impl<'a> Finder<'a> {
         if h.is(class::PRON_SUBJ) && h.is_word() {
             return Some((head, j));
         }
-        if h.is_word() && h.is(class::WH) && !h.cap && !eq_lower(h, self.text, "that") {
+        if h.is_word() && h.is(class::WH) && !h.cap() && !eq_lower(h, self.text, "that") {
             return Some((head, j));
         }
         // `About four in 10 said`.
@@ -353,7 +353,7 @@ impl<'a> Finder<'a> {
             return None;
         }
         // A possessive cannot be a head (`Clinton's said`).
-        if h.poss {
+        if h.poss() {
             return None;
         }
         let mut s = head;
@@ -379,7 +379,7 @@ impl<'a> Finder<'a> {
                 }
                 break;
             }
-            if p.is_name() || p.poss && p.is_word() {
+            if p.is_name() || p.poss() && p.is_word() {
                 s -= 1;
                 n += 1;
                 continue;
@@ -393,7 +393,7 @@ impl<'a> Finder<'a> {
                 }
                 break;
             }
-            if p.is_word() && !p.cap && self.nounish(p) {
+            if p.is_word() && !p.cap() && self.nounish(p) {
                 s -= 1;
                 n += 1;
                 continue;
@@ -416,12 +416,12 @@ impl<'a> Finder<'a> {
         let mut n = 0;
         while j < hi && n < 12 {
             let t = self.tok(j);
-            if t.is_name() || t.poss && t.is_word() {
+            if t.is_name() || t.poss() && t.is_word() {
                 j += 1;
                 n += 1;
                 continue;
             }
-            if t.is_word() && !t.cap && self.nounish(t) {
+            if t.is_word() && !t.cap() && self.nounish(t) {
                 j += 1;
                 n += 1;
                 continue;
@@ -440,7 +440,7 @@ impl<'a> Finder<'a> {
             return None;
         }
         // `the stadium manager, Lisa Grant.`: a nominal with its name.
-        let nominal = (body..j).all(|k| !self.tok(k).cap);
+        let nominal = (body..j).all(|k| !self.tok(k).cap());
         if nominal && j + 1 < hi && self.tok(j).is_punct(',') && self.tok(j + 1).is_name() {
             let mut k = j + 1;
             while k < hi && self.tok(k).is_name() {
@@ -616,7 +616,7 @@ impl<'a> Finder<'a> {
     /// A word that can be a verb: lowercase and in no closed class.
     fn verbish(&self, t: &Tok) -> bool {
         t.is_word()
-            && !t.cap
+            && !t.cap()
             && t.classes
                 & (class::DET
                     | class::PREP
@@ -778,7 +778,7 @@ impl<'a> Finder<'a> {
     fn skip_right_adverbs(&self, mut k: u32, hi: u32) -> u32 {
         while k < hi {
             let t = self.tok(k);
-            if t.is_word() && t.is(class::ADV) && !t.is(class::TIME | class::DET) && !t.cap {
+            if t.is_word() && t.is(class::ADV) && !t.is(class::TIME | class::DET) && !t.cap() {
                 k += 1;
             } else {
                 break;
@@ -1329,7 +1329,7 @@ impl<'a> Finder<'a> {
             v -= 1;
         }
         let t = self.tok(v);
-        if !(self.verbish(t) || t.is(class::CUE)) || t.cap {
+        if !(self.verbish(t) || t.is(class::CUE)) || t.cap() {
             return None;
         }
         self.subject_left(v, lo)
@@ -1442,7 +1442,7 @@ impl<'a> Finder<'a> {
         for k in lo..end.min(lo + 8) {
             let t = self.tok(k);
             if t.kind == Kind::Punct && matches!(t.ch, '-' | '—' | '–') {
-                let next_cap = k + 1 < end && self.tok(k + 1).cap;
+                let next_cap = k + 1 < end && self.tok(k + 1).cap();
                 return if k > lo && next_cap { k + 1 } else { lo };
             }
             let part_of_dateline = t.is_name()
@@ -1521,7 +1521,7 @@ impl<'a> Finder<'a> {
     /// one (`, while ...`, `, after ...`) or a participle (`, forcing ...`).
     fn starts_adjunct_clause(&self, k: u32) -> bool {
         let t = self.tok(k);
-        if !t.is_word() || t.cap && !self.sentence_initial(k) && t.is_name() {
+        if !t.is_word() || t.cap() && !self.sentence_initial(k) && t.is_name() {
             return false;
         }
         let w = &self.text[t.start as usize..t.end as usize];
@@ -1545,17 +1545,17 @@ impl<'a> Finder<'a> {
             if t.is(class::PRON_OBJ) && t.is_word() {
                 j += 1;
             } else if t.is_name() {
-                while j < hi && (self.tok(j).is_name() || self.tok(j).poss) {
+                while j < hi && (self.tok(j).is_name() || self.tok(j).poss()) {
                     j += 1;
                 }
             } else if t.is(class::DET) {
                 j += 1;
                 let mut n = 0;
-                while j < hi && n < 4 && (self.nounish(self.tok(j)) || self.tok(j).poss) {
+                while j < hi && n < 4 && (self.nounish(self.tok(j)) || self.tok(j).poss()) {
                     j += 1;
                     n += 1;
                 }
-            } else if t.is_word() && self.nounish(t) && !t.cap {
+            } else if t.is_word() && self.nounish(t) && !t.cap() {
                 j += 1;
             }
             if j >= hi {
@@ -1586,7 +1586,7 @@ impl<'a> Finder<'a> {
                 // A cue after a comma or `and` starts another attribution
                 // (`said on Monday, adding that ...`).
                 let new_cue = x.is(class::CUE)
-                    && !x.cap
+                    && !x.cap()
                     && k > j
                     && (self.tok(k - 1).is_punct(',')
                         || eq_lower(self.tok(k - 1), self.text, "and"));
@@ -1612,7 +1612,7 @@ impl<'a> Finder<'a> {
             || t.is_word() && t.is(class::WH)
             || t.is_word() && is_subordinator(&t, self.text)
             || t.kind == Kind::Quote && matches!(t.mark, Some(Mark::DOpen | Mark::SOpen))
-            || t.is_word() && !t.cap && self.nounish(&t);
+            || t.is_word() && !t.cap() && self.nounish(&t);
         if clause_like {
             let end = self.clause_end_after(j, hi, Some(tag));
             if end > j + 1 {

@@ -158,7 +158,7 @@ fn is_plural_possessive(scan: &Scan, t: u32) -> bool {
         && scan
             .toks
             .get(t + 1)
-            .is_some_and(|n| n.kind == Kind::Word && !n.cap)
+            .is_some_and(|n| n.kind == Kind::Word && !n.cap())
 }
 
 fn later_single_close(scan: &Scan, t: u32, end: u32) -> bool {
@@ -172,7 +172,7 @@ fn classify(scan: &Scan, q: &mut Quoted) {
     let toks = &scan.toks;
     let inner = &toks[q.inner_start as usize..q.inner_end as usize];
     let first_word = inner.iter().find(|t| t.kind != Kind::Quote);
-    let starts_cap = first_word.is_some_and(|t| t.cap || t.kind == Kind::Number);
+    let starts_cap = first_word.is_some_and(|t| t.cap() || t.kind == Kind::Number);
     let n_words = inner.iter().filter(|t| t.kind == Kind::Word).count();
     q.full = match q.open {
         None => true,
@@ -196,7 +196,7 @@ fn classify(scan: &Scan, q: &mut Quoted) {
                         // sentence ending in an abbreviation (`in Santa
                         // Monica, Calif. “The ...`).
                         starts_cap
-                            && (prev.abbr || prev.is(crate::lexicon::class::CUE) && n_words >= 3)
+                            && (prev.abbr() || prev.is(crate::lexicon::class::CUE) && n_words >= 3)
                     }
                 }
             }
