@@ -548,16 +548,16 @@ pub(crate) fn cluster(doc: &mut Document, dc: &DocContext) {
 
 /// The mention's text without a trailing possessive.
 fn canonical_text(doc: &Document, e: &document::Entity) -> String {
-    let text = e.span.text(&doc.text);
+    let text = e.span.text(&doc.text).trim();
     let mut s = text;
     for suffix in ["'s", "\u{2019}s"] {
         if let Some(stem) = s.strip_suffix(suffix) {
-            if !stem.is_empty() {
+            if !stem.trim().is_empty() {
                 s = stem;
             }
         }
     }
-    s.trim_end().to_string()
+    s.trim().to_string()
 }
 
 /// Whether the one-token mention `short` spells the initials of the words

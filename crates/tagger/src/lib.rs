@@ -200,6 +200,12 @@ impl Tagger {
             coref::mark_abbreviated_titles(doc, &self.model.lexicon, &mut work.scratch.dc);
             coref::strip_leading_titles(doc, &work.scratch.dc);
             rules::add_numeric_entities(doc);
+            // Only a caller's own tokenization can make whitespace a token
+            // (or all that is left of a mention after its title); it names
+            // nothing.
+            let text = &doc.text;
+            doc.entities
+                .retain(|e| !e.span.text(text).trim().is_empty());
             doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
             coref::cluster(doc, &work.scratch.dc);
         });
