@@ -10,6 +10,7 @@ mod bench;
 mod eval_ner;
 mod eval_quotes;
 mod eval_segment;
+mod lexicons;
 mod spark;
 mod train_ner;
 mod train_quotes;
@@ -43,6 +44,7 @@ tasks:
   eval quotes     [--set polnear-dev|polnear-train|polnear-test|all] [--data DIR] [--system CMD]
                   score the release binary on PolNeAR exactly as ../shared/tools/eval_quotes.py
   train-quotes    [--data DIR] [--out FILE] learn crates/quotes/data/cue_stats.tsv from PolNeAR train
+  lexicons        [--data DIR]              derive crates/quotes/data/{cues.tsv,role_nouns.txt} from the gazetteers
 ";
 
 fn main() -> Result<()> {
@@ -55,6 +57,7 @@ fn main() -> Result<()> {
             eval_quotes::run(&root(), &rest[1..])
         }
         Some("train-quotes") => train_quotes::run(&root(), &rest),
+        Some("lexicons") => lexicons::run(&root(), &rest),
         Some("bench") => bench::bench(&rest),
         Some("batch") => batch::batch(&rest),
         Some("eval") if rest.first().is_some_and(|s| s == "segment") => {

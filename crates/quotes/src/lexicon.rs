@@ -8,13 +8,15 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// The reporting-verb lexicon (form, lemma, tag, sources, core).
-const REPORTING_VERBS: &str = include_str!("../data/reporting_verbs.tsv");
+/// Reporting cues (form, lemma, tag, core), derived from the shared
+/// reporting-verb gazetteer by `cargo xtask lexicons`.
+const CUES: &str = include_str!("../data/cues.tsv");
 /// Further reporting and stance verbs written for this stage (CC0), in the
-/// same format; their multiword cues are all kept.
+/// same format.
 const EXTRA_CUES: &str = include_str!("../data/extra_cues.tsv");
-/// Honorifics and titles (title, category, source, factbook_attested).
-const TITLES: &str = include_str!("../data/honorifics_titles.tsv");
+/// Role nouns of nominal speakers (`secretary`, `spokesman`), one per line,
+/// derived from the shared titles gazetteer by `cargo xtask lexicons`.
+const ROLE_NOUNS: &str = include_str!("../data/role_nouns.txt");
 
 /// Longest word (in bytes) that can be in the lexicon; longer ones are not
 /// looked up.
@@ -739,10 +741,10 @@ impl Lexicon {
                 lex.add_class(word, bits);
             }
         }
-        lex.load_titles();
+        lex.load_role_nouns();
         let mut lemma_ids = HashMap::new();
-        lex.load_cues(REPORTING_VERBS, false, &mut lemma_ids);
-        lex.load_cues(EXTRA_CUES, true, &mut lemma_ids);
+        lex.load_cues(CUES, &mut lemma_ids);
+        lex.load_cues(EXTRA_CUES, &mut lemma_ids);
         lex.table = WordTable::build(&lex.words);
         lex.classes = lex.entries.iter().map(|e| e.classes).collect();
         lex.filter = vec![0; (MAX_WORD + 1) * 32];
@@ -770,34 +772,16 @@ impl Lexicon {
         self.entry_mut(word).classes |= bits;
     }
 
-    /// Role nouns: the last word of every person title (`Press Secretary` ->
-    /// `secretary`), with a regular plural.
-    fn load_titles(&mut self) {
-        for line in TITLES.lines().skip(1) {
-            let mut cols = line.split('\t');
-            let (Some(title), Some(category)) = (cols.next(), cols.next()) else {
-                continue;
-            };
-            if matches!(
-                category,
-                "honorific" | "honorific_abbrev" | "name_suffix" | "modifier"
-            ) {
-                continue;
-            }
-            let Some(last) = title.split([' ', '-']).next_back() else {
-                continue;
-            };
-            if last.len() < 3 || !last.chars().all(char::is_alphabetic) {
-                continue;
-            }
-            let last = last.to_lowercase();
-            self.add_class(&last, class::ROLE);
-            let plural = if last.ends_with("man") {
-                format!("{}men", &last[..last.len() - 3])
+    /// Role nouns, each with its regular plural.
+    fn load_role_nouns(&mut self) {
+        for last in ROLE_NOUNS.lines() {
+            self.add_class(last, class::ROLE);
+            let plural = if let Some(stem) = last.strip_suffix("man") {
+                format!("{stem}men")
             } else if last.ends_with('s') || last.ends_with('x') || last.ends_with("ch") {
                 format!("{last}es")
-            } else if last.ends_with('y') && !last.ends_with("ey") {
-                format!("{}ies", &last[..last.len() - 1])
+            } else if let Some(stem) = last.strip_suffix('y').filter(|_| !last.ends_with("ey")) {
+                format!("{stem}ies")
             } else {
                 format!("{last}s")
             };
@@ -805,13 +789,13 @@ impl Lexicon {
         }
     }
 
-    fn load_cues(&mut self, tsv: &str, all_multiword: bool, lemma_ids: &mut HashMap<String, u16>) {
+    fn load_cues(&mut self, tsv: &str, lemma_ids: &mut HashMap<String, u16>) {
         for line in tsv.lines().skip(1) {
             let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() < 5 {
+            let [form, lemma, tag, core] = cols[..] else {
                 continue;
-            }
-            let (form, lemma, tag, core) = (cols[0], cols[1], cols[2], cols[4] == "yes");
+            };
+            let core = core == "yes";
             let tag = if tag == "MWE" {
                 CueTag::Multiword
             } else if tag.contains("VBG") {
@@ -824,18 +808,6 @@ impl Lexicon {
                 CueTag::Base
             };
             let words: Vec<&str> = form.split(' ').collect();
-            // Multiword entries that are a verb plus an adjunct (`said in a
-            // statement`, `told reporters`) are handled by the grammar of
-            // the single verb; keep only true multiword cues.
-            if tag == CueTag::Multiword
-                && !all_multiword
-                && !matches!(
-                    lemma,
-                    "according to" | "point out" | "go on" | "quoted as saying"
-                )
-            {
-                continue;
-            }
             let next = lemma_ids.len() as u16;
             let lemma_id = *lemma_ids.entry(lemma.to_string()).or_insert(next);
             if lemma_id == next {
