@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+use crate::score::Prf;
 use crate::{build_release_pipeline, root};
 
 /// Named evaluation sets, relative to `../shared/data/ner`.
@@ -279,37 +280,6 @@ fn run_system(system: &str, docs: &[EvalDoc]) -> Result<(HashMap<String, serde_j
     Ok((out, started.elapsed().as_secs_f64()))
 }
 
-struct Prf {
-    tp: usize,
-    pred: usize,
-    gold: usize,
-}
-
-impl Prf {
-    fn p(&self) -> f64 {
-        if self.pred > 0 {
-            self.tp as f64 / self.pred as f64
-        } else {
-            0.0
-        }
-    }
-    fn r(&self) -> f64 {
-        if self.gold > 0 {
-            self.tp as f64 / self.gold as f64
-        } else {
-            0.0
-        }
-    }
-    fn f1(&self) -> f64 {
-        let (p, r) = (self.p(), self.r());
-        if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        }
-    }
-}
-
 fn usage() -> &'static str {
     "usage: cargo xtask eval ner [--set conll-dev|uner-ewt-dev|conll-test|uner-ewt-test|uner-pud|all]... \
      [--file PATH --format conll|iob2] [--system CMD] [--data DIR]"
@@ -404,14 +374,7 @@ fn eval_ner(args: &[String]) -> Result<()> {
             &["PER", "ORG", "LOC", "MISC"]
         };
         let (outs, wall) = run_system(&system, &docs)?;
-        let mut counts: Vec<Prf> = types
-            .iter()
-            .map(|_| Prf {
-                tp: 0,
-                pred: 0,
-                gold: 0,
-            })
-            .collect();
+        let mut counts: Vec<Prf> = types.iter().map(|_| Prf::default()).collect();
         let mut missing = 0;
         for d in &docs {
             let rec = outs.get(&d.id);

@@ -20,6 +20,8 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
+use crate::score::Prf;
+
 /// Sets and their files under the data directory. `polnear-train` is for
 /// tuning; dev is the reported set; test is held out.
 const SETS: &[(&str, &str)] = &[
@@ -349,43 +351,6 @@ pub fn span_ok(pred: Option<CharSpan>, gold: &[CharSpan]) -> bool {
     }
 }
 
-/// Precision, recall, F1.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Prf {
-    pub p: f64,
-    pub r: f64,
-    pub f1: f64,
-    pub tp: usize,
-    pub pred: usize,
-    pub gold: usize,
-}
-
-fn prf(tp: usize, pred: usize, gold: usize) -> Prf {
-    let p = if pred > 0 {
-        tp as f64 / pred as f64
-    } else {
-        0.0
-    };
-    let r = if gold > 0 {
-        tp as f64 / gold as f64
-    } else {
-        0.0
-    };
-    let f1 = if p + r > 0.0 {
-        2.0 * p * r / (p + r)
-    } else {
-        0.0
-    };
-    Prf {
-        p,
-        r,
-        f1,
-        tp,
-        pred,
-        gold,
-    }
-}
-
 /// Scores of one scope (`dm` or `all`).
 #[derive(Debug, Clone, Default)]
 pub struct ScopeScore {
@@ -489,10 +454,10 @@ pub fn score(docs: &[GoldDoc], preds: &[Vec<Pred>]) -> Scores {
         }
     }
     let scope_score = |c: &Counts| ScopeScore {
-        exact: prf(c.exact, c.pred, c.gold),
-        at05: prf(c.at05, c.pred, c.gold),
-        at08: prf(c.at08, c.pred, c.gold),
-        e2e: prf(c.e2e, c.pred, c.gold),
+        exact: Prf::new(c.exact, c.pred, c.gold),
+        at05: Prf::new(c.at05, c.pred, c.gold),
+        at08: Prf::new(c.at08, c.pred, c.gold),
+        e2e: Prf::new(c.e2e, c.pred, c.gold),
         speaker_acc: (c.at05 > 0).then(|| c.spk as f64 / c.at05 as f64),
         cue_acc: (c.at05 > 0).then(|| c.cue as f64 / c.at05 as f64),
         matched: c.at05,
@@ -566,9 +531,9 @@ pub fn print_report(name: &str, docs: &[GoldDoc], skipped: usize, s: &Scores, ru
                 m.gold.to_string(),
                 m.pred.to_string(),
                 m.tp.to_string(),
-                format!("{:.3}", m.p),
-                format!("{:.3}", m.r),
-                format!("{:.3}", m.f1),
+                format!("{:.3}", m.p()),
+                format!("{:.3}", m.r()),
+                format!("{:.3}", m.f1()),
             ]);
         }
     }
@@ -620,11 +585,11 @@ pub fn print_report(name: &str, docs: &[GoldDoc], skipped: usize, s: &Scores, ru
 pub fn summary(name: &str, s: &Scores) -> String {
     format!(
         "{name} dm@0.5 F1={:.3} dm-exact F1={:.3} all@0.5 F1={:.3} spk(dm)={} e2e(dm) F1={:.3}",
-        s.dm.at05.f1,
-        s.dm.exact.f1,
-        s.all.at05.f1,
+        s.dm.at05.f1(),
+        s.dm.exact.f1(),
+        s.all.at05.f1(),
         fmt_opt(s.dm.speaker_acc),
-        s.dm.e2e.f1
+        s.dm.e2e.f1()
     )
 }
 

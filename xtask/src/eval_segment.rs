@@ -31,6 +31,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
+use crate::score::Prf;
 use crate::{build_release_pipeline, root};
 
 const USAGE: &str = "\
@@ -418,49 +419,6 @@ fn score_golden(
         }
     }
     (cases.len() - failed.len(), failed)
-}
-
-/// True positives, predictions and gold items.
-#[derive(Debug, Default, Clone, Copy)]
-struct Prf {
-    tp: usize,
-    pred: usize,
-    gold: usize,
-}
-
-impl Prf {
-    fn p(self) -> f64 {
-        if self.pred == 0 {
-            0.0
-        } else {
-            self.tp as f64 / self.pred as f64
-        }
-    }
-    fn r(self) -> f64 {
-        if self.gold == 0 {
-            0.0
-        } else {
-            self.tp as f64 / self.gold as f64
-        }
-    }
-    fn f1(self) -> f64 {
-        let (p, r) = (self.p(), self.r());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-    /// evalkit's `prf` dict.
-    fn json(self) -> Value {
-        json!({"P": self.p(), "R": self.r(), "F1": self.f1(), "tp": self.tp, "pred": self.pred, "gold": self.gold})
-    }
-
-    fn add(&mut self, other: Prf) {
-        self.tp += other.tp;
-        self.pred += other.pred;
-        self.gold += other.gold;
-    }
 }
 
 fn score_ud(cases: &[Case], outputs: &HashMap<String, Value>) -> (Prf, Prf) {

@@ -11,6 +11,7 @@ mod eval_ner;
 mod eval_quotes;
 mod eval_segment;
 mod lexicons;
+mod score;
 mod spark;
 mod train_ner;
 mod train_quotes;

@@ -119,10 +119,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             .map(|doc| preds_of(doc, stage.find(doc).into_iter()))
             .collect();
         let s = eval_quotes::score(&golds, &preds);
-        let objective = (s.dm.at05.f1 + s.all.at05.f1) / 2.0;
+        let objective = (s.dm.at05.f1() + s.all.at05.f1()) / 2.0;
         eprintln!(
             "{threshold:9.2}  {:9.3}  {:10.3}",
-            s.dm.at05.f1, s.all.at05.f1
+            s.dm.at05.f1(),
+            s.all.at05.f1()
         );
         if best.map_or(true, |(_, b)| objective > b) {
             best = Some((threshold, objective));
