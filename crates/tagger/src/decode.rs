@@ -202,7 +202,22 @@ const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
 impl Viterbi {
     /// The best tag sequence for emission scores `emit[i * N_TAGS + tag]`
     /// of `n` tokens, written to `out`.
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
     pub(crate) fn decode(&mut self, emit: &[i32], n: usize, tr: &Transitions, out: &mut Vec<u8>) {
+        self.decode_with(emit, n, &[], tr, out);
+    }
+
+    /// [`Viterbi::decode`] where the tokens `i` with `outside[i]` can only
+    /// be `O` (their other emission scores are ignored); `outside` may be
+    /// shorter than `n` (empty: no such token).
+    pub(crate) fn decode_with(
+        &mut self,
+        emit: &[i32],
+        n: usize,
+        outside: &[bool],
+        tr: &Transitions,
+        out: &mut Vec<u8>,
+    ) {
         out.clear();
         if n == 0 {
             return;
@@ -219,6 +234,10 @@ impl Viterbi {
             if ok_start[t] {
                 prev[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
             }
+        }
+        if outside.first() == Some(&true) {
+            prev = [NEG; N_TAGS];
+            prev[0] = 0;
         }
         // O, B-x and U-x follow a closed tag (O, L-y, U-y). Coming from
         // `O` is the usual best; another closed tag can only do better or
@@ -240,13 +259,29 @@ impl Viterbi {
             })
             .max()
             .unwrap_or(0);
-        for (em, back) in emit
+        for (i, (em, back)) in emit
             .chunks_exact(N_TAGS)
             .zip(self.back.chunks_exact_mut(N_TAGS))
+            .enumerate()
             .skip(1)
         {
             let em: &[i32; N_TAGS] = em.try_into().expect("a token's scores");
             let back: &mut [u8; N_TAGS] = back.try_into().expect("a token's tags");
+            if outside.get(i) == Some(&true) {
+                // Only `O`, after the best closed tag (ties to the lowest).
+                *back = [O; N_TAGS];
+                let mut best = prev[0] + i64::from(trans[0]);
+                for &p in &CLOSED[1..] {
+                    let s = prev[p] + i64::from(trans[p * N_TAGS]);
+                    if s > best {
+                        best = s;
+                        back[0] = p as u8;
+                    }
+                }
+                prev = [NEG; N_TAGS];
+                prev[0] = 0;
+                continue;
+            }
             let mut cur = [0i64; N_TAGS];
             // The back pointers are written in place (building them in a
             // local array and copying it cost more instructions than the
@@ -404,6 +439,15 @@ mod tests {
                 .collect();
             vit.decode(&emit, n, &tr, &mut out);
             assert_eq!(out, decode_full(&emit, n, &tr), "round {round}");
+            // Tokens that can only be `O`: as if every other tag scored
+            // far below anything else.
+            let outside: Vec<bool> = (0..n).map(|_| next(2) == 2).collect();
+            let mut only_o = emit.clone();
+            for (i, _) in outside.iter().enumerate().filter(|(_, &o)| o) {
+                only_o[i * N_TAGS + 1..(i + 1) * N_TAGS].fill(-(1 << 30));
+            }
+            vit.decode_with(&emit, n, &outside, &tr, &mut out);
+            assert_eq!(out, decode_full(&only_o, n, &tr), "round {round}, pruned");
         }
     }
 

@@ -19,7 +19,7 @@
 use std::ops::Range;
 
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
-use crate::lexicon::{Lexicon, PhraseCache, NO_PHRASE};
+use crate::lexicon::{in_name, never_in_name_first, InName, Lexicon, PhraseCache, NO_PHRASE};
 use crate::table::Table;
 use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
 
@@ -94,6 +94,11 @@ pub(crate) struct DocContext {
     /// Corpus casing bucket of each word (0 unknown, 1 name-like .. 5
     /// common word).
     pub case: Vec<u8>,
+    /// Per token: certainly outside every name ([`DocContext::is_outside`]),
+    /// so tagging need not score it.
+    pub outside: Vec<bool>,
+    /// Scratch: per token, its [`Role`].
+    role: Vec<Role>,
     /// Scratch: lower-cased key -> [`seen`] bits.
     seen_map: Table,
     /// Per token: [`Lexicon::first_step`].
@@ -119,6 +124,61 @@ struct LexEntry {
     exact_cluster: u32,
     /// Corpus casing bucket.
     case: u8,
+    /// How the word may stand in a name, whatever its context.
+    role: Role,
+}
+
+/// How a word may stand in a name, as far as the word alone tells
+/// ([`Role::of`]); the sentence decides the rest
+/// ([`DocContext::outside`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Role {
+    /// Anywhere: left to the model.
+    #[default]
+    Any,
+    /// A comma: outside, unless a company or person suffix follows.
+    Comma,
+    /// Punctuation that is never part of a name (`.`, `%`, `"`).
+    Punct,
+    /// A common word written in lower case, that stands in names as
+    /// `how` says ([`in_name`]).
+    Lower(InName),
+    /// A word that, capitalised at the start of a sentence, begins no
+    /// name ([`never_in_name_first`]: `He`, `But`, `However`).
+    Opener,
+}
+
+impl Role {
+    fn of(w: &WordInfo, word: &str, case: u8) -> Role {
+        let f = w.flags;
+        if f & flag::PUNCT != 0 {
+            return match word {
+                "," => Role::Comma,
+                "." | ";" | ":" | "!" | "?" | "%" | "-" | "--" | "\"" | "\u{201c}" | "\u{201d}" => {
+                    Role::Punct
+                }
+                _ => Role::Any,
+            };
+        }
+        if f & flag::INIT_CAP != 0 {
+            return if f & flag::MIXED == 0 && never_in_name_first(w.key) {
+                Role::Opener
+            } else {
+                Role::Any
+            };
+        }
+        // A word rare in news or mostly capitalised there may be a name
+        // written in lower case; a compound may be a part of a name
+        // (`self-rule` in `Palestinian self-rule Authority`).
+        if f & flag::LOWER != 0
+            && f & (flag::MIXED | flag::HAS_DIGIT | flag::ADDRESS | flag::HYPHEN) == 0
+            && case >= COMMON_CASE
+        {
+            Role::Lower(in_name(w.key))
+        } else {
+            Role::Any
+        }
+    }
 }
 
 /// Entries of the per-thread lexicon cache (a power of two; 24 bytes each).
@@ -128,6 +188,7 @@ const LEX_CACHE: usize = 16384;
 impl LexEntry {
     fn new(lex: &Lexicon, w: &WordInfo, word: &str, key: u64) -> LexEntry {
         let content = w.flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) != 0;
+        let case = lex.case_stats.get(w.key).unwrap_or(0) as u8;
         LexEntry {
             key,
             gaz_first: if content {
@@ -140,7 +201,8 @@ impl LexEntry {
             } else {
                 0
             },
-            case: lex.case_stats.get(w.key).unwrap_or(0) as u8,
+            case,
+            role: Role::of(w, word, case),
         }
     }
 }
@@ -178,6 +240,7 @@ impl DocContext {
         }
         self.info.clear();
         self.case.clear();
+        self.role.clear();
         self.gaz_first.clear();
         self.exact_cluster.clear();
         self.info.extend((0..n).map(|i| analyse(words.word(i))));
@@ -196,6 +259,7 @@ impl DocContext {
                 LexEntry::new(lex, w, words.word(i), key)
             };
             self.case.push(e.case);
+            self.role.push(e.role);
             self.gaz_first.push(e.gaz_first);
             self.exact_cluster.push(e.exact_cluster);
         }
@@ -350,8 +414,95 @@ impl DocContext {
             };
             self.cluster[i] = path.unwrap_or(0);
         }
+
+        let mut outside = std::mem::take(&mut self.outside);
+        self.mark_outside(words, sentences, &mut outside);
+        self.outside = outside;
+    }
+
+    /// Marks the tokens certainly outside every name, in sentences cased
+    /// normally or all in lower case (not in capitals or in Title Case,
+    /// where capitals say little): the common words written in lower
+    /// case (but those that stand inside names, [`in_name`], where no
+    /// neighbour they need is outside: `of` in `Bank of England`),
+    /// punctuation that is never part of a name, and pronouns and
+    /// conjunctions capitalised to start the sentence. The model scores
+    /// the other tokens.
+    fn mark_outside<W: WordSeq + ?Sized>(
+        &self,
+        words: &W,
+        sentences: &[Range<usize>],
+        outside: &mut Vec<bool>,
+    ) {
+        outside.clear();
+        outside.resize(words.len(), false);
+        for sent in sentences {
+            if sent.is_empty()
+                || self.ctx[sent.start] & (ctx::CAPS_SENTENCE | ctx::TITLE_SENTENCE) != 0
+            {
+                continue;
+            }
+            for i in sent.clone() {
+                outside[i] = match self.role[i] {
+                    Role::Punct | Role::Lower(InName::Never) => true,
+                    Role::Any | Role::Lower(_) => false,
+                    // `Google, Inc.`, `Martin Luther King, Jr.`
+                    Role::Comma => !(i + 1 < sent.end && is_name_suffix(words.word(i + 1))),
+                    Role::Opener => self.ctx[i] & ctx::FIRST != 0,
+                };
+            }
+            // Words inside names after an outside word are outside (a
+            // forward pass carries this along a run of them), and so are
+            // words that may not end a name before one (a backward pass);
+            // then no word is left with an outside neighbour it needs.
+            for i in sent.clone() {
+                if self.role[i] == Role::Lower(InName::Inside)
+                    && (i == sent.start || outside[i - 1])
+                {
+                    outside[i] = true;
+                }
+            }
+            for i in sent.clone().rev() {
+                if matches!(self.role[i], Role::Lower(InName::Inside | InName::NotLast))
+                    && (i + 1 == sent.end || outside[i + 1])
+                {
+                    outside[i] = true;
+                }
+            }
+        }
     }
 }
+
+/// Whether `word` ends a company or person name after a comma.
+fn is_name_suffix(word: &str) -> bool {
+    matches!(
+        word.trim_end_matches('.'),
+        "Inc"
+            | "Ltd"
+            | "Corp"
+            | "Co"
+            | "LLC"
+            | "LLP"
+            | "LP"
+            | "L.P"
+            | "PLC"
+            | "Plc"
+            | "plc"
+            | "AG"
+            | "SA"
+            | "S.A"
+            | "NV"
+            | "N.V"
+            | "GmbH"
+            | "Jr"
+            | "Sr"
+            | "II"
+            | "III"
+    )
+}
+
+/// The lowest corpus casing bucket of a common word ([`DocContext::case`]).
+const COMMON_CASE: u8 = 3;
 
 // Feature templates. Offsets are folded into the template id.
 const T_BIAS: u64 = 1;
@@ -824,6 +975,40 @@ pub(crate) fn agg_features(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokens [`DocContext::outside`] marks in `sentence`, split at
+    /// spaces and taken as one sentence.
+    fn outside_words(sentence: &str) -> Vec<&str> {
+        let model = crate::bundled_model().expect("the bundled model");
+        let words: Vec<&str> = sentence.split(' ').collect();
+        let mut dc = DocContext::default();
+        let sentences = [Range {
+            start: 0,
+            end: words.len(),
+        }];
+        dc.compute(&model.lexicon, 0, &words[..], &sentences);
+        words
+            .iter()
+            .zip(&dc.outside)
+            .filter(|(_, &o)| o)
+            .map(|(w, _)| *w)
+            .collect()
+    }
+
+    #[test]
+    fn common_lower_case_words_and_punctuation_are_outside_names() {
+        assert_eq!(
+            outside_words("But the Bank of England said on Monday that rates would rise ."),
+            ["But", "the", "said", "on", "that", "rates", "would", "rise", "."]
+        );
+        // A particle may begin a name, a comma before `Inc.` is inside one.
+        assert_eq!(
+            outside_words("He met de Silva of Google , Inc. and the board ."),
+            ["He", "met", "and", "the", "board", "."]
+        );
+        // Capitals say little in a headline: the model decides.
+        assert!(outside_words("BANK OF ENGLAND RAISES RATES AS PRICES RISE").is_empty());
+    }
 
     #[test]
     fn agg_feature_indices_are_dense_and_distinct() {

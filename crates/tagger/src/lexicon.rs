@@ -240,6 +240,88 @@ pub(crate) fn never_starts_name(key: u64) -> bool {
     .is_some()
 }
 
+/// Lower-case words that stand inside names and titles in English text:
+/// articles, conjunctions and short prepositions, which title case leaves
+/// in lower case (`Bank of England`, `Gone with the Wind`). They neither
+/// begin nor end a name.
+#[rustfmt::skip]
+const NAME_INNER_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "and", "or", "nor", "for", "to", "in", "on", "at", "by", "with",
+    "from", "upon", "as", "into", "over", "under", "off", "out", "up", "but", "so", "vs",
+];
+
+/// The particles of names from other languages (`Ludwig van Beethoven`,
+/// `Rio de Janeiro`), which also begin a name (`de Silva`), but never
+/// end one.
+#[rustfmt::skip]
+const NAME_PARTICLES: &[&str] = &[
+    "al", "el", "bin", "ibn", "bint", "abu", "de", "del", "della", "degli", "dei", "di", "da",
+    "das", "do", "dos", "du", "des", "la", "le", "les", "lo", "van", "von", "der", "den", "ter",
+    "ten", "zu", "zum", "und", "y", "e", "et", "en", "sur", "am", "im", "auf", "st", "san",
+];
+
+/// How a lower-case word may stand in a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InName {
+    /// Never: any other word.
+    Never,
+    /// Inside, neither first nor last ([`NAME_INNER_WORDS`]).
+    Inside,
+    /// Inside or first, never last ([`NAME_PARTICLES`]).
+    NotLast,
+}
+
+/// How the lower-case word with key `key` ([`crate::text::hash_lower`])
+/// may stand in a name.
+pub(crate) fn in_name(key: u64) -> InName {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Table> = OnceLock::new();
+    let found = KEYS
+        .get_or_init(|| {
+            let mut t = Table::with_capacity(NAME_INNER_WORDS.len() + NAME_PARTICLES.len());
+            for w in NAME_INNER_WORDS {
+                t.insert(crate::text::hash_lower(w), 1);
+            }
+            for w in NAME_PARTICLES {
+                t.insert(crate::text::hash_lower(w), 2);
+            }
+            t
+        })
+        .get(key);
+    match found {
+        Some(1) => InName::Inside,
+        Some(_) => InName::NotLast,
+        None => InName::Never,
+    }
+}
+
+/// Words that, capitalised at the start of a sentence, begin no name:
+/// personal and demonstrative pronouns, conjunctions and sentence adverbs.
+#[rustfmt::skip]
+const NEVER_IN_NAME_FIRST: &[&str] = &[
+    "i", "he", "she", "it", "we", "they", "you", "his", "her", "its", "our", "their", "my",
+    "your", "this", "that", "these", "those", "there", "here", "but", "and", "or", "so", "yet",
+    "however", "if", "when", "while", "although", "though", "because", "since", "also", "then",
+    "meanwhile", "instead", "indeed", "still", "now", "what", "why", "how", "where", "who",
+    "which", "there's", "it's", "i'm", "he's", "she's", "we're", "they're", "i've", "we've",
+];
+
+/// Whether the word with lower-cased key `key`, capitalised at the start of
+/// a sentence, begins no name ([`NEVER_IN_NAME_FIRST`]).
+pub(crate) fn never_in_name_first(key: u64) -> bool {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<Table> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut t = Table::with_capacity(NEVER_IN_NAME_FIRST.len());
+        for w in NEVER_IN_NAME_FIRST {
+            t.insert(crate::text::hash_lower(w), 1);
+        }
+        t
+    })
+    .get(key)
+    .is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

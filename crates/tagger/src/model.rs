@@ -386,21 +386,32 @@ impl Model {
             // Word and neighbour features, summed per word and cached: each
             // word adds its own sums to its token and its neighbour sums to
             // the tokens around it.
+            // Tokens certainly outside every name are not scored: they
+            // take `O`, and only give features to their neighbours.
+            let outside = &sc.dc.outside[sent.clone()];
+            let scored = |i: i64| inside(i) && !outside[i as usize - sent.start];
             sc.acc.clear();
             sc.acc.resize(sent.len(), [0; ROW]);
             for j in sent.clone() {
+                let near_scored = (j.saturating_sub(2).max(sent.start)..(j + 3).min(sent.end))
+                    .any(|i| !outside[i - sent.start]);
+                if !near_scored {
+                    continue;
+                }
                 let (c, far) = sc.word_cache.get(self, &sc.dc, words, j);
-                add_sums(&mut sc.acc[j - sent.start], &c.own);
+                if !outside[j - sent.start] {
+                    add_sums(&mut sc.acc[j - sent.start], &c.own);
+                }
                 // Token `j` is at offset `k` of token `j - k`.
                 for (sums, &k) in c.near.iter().zip(&NEAR) {
                     let i = j as i64 - k;
-                    if inside(i) {
+                    if scored(i) {
                         add_sums(&mut sc.acc[i as usize - sent.start], sums);
                     }
                 }
                 for (&row, &k) in far.iter().zip(&FAR) {
                     let i = j as i64 - k;
-                    if inside(i) {
+                    if scored(i) {
                         add_found(&mut sc.acc[i as usize - sent.start], row);
                     }
                 }
@@ -411,6 +422,7 @@ impl Model {
             for i in sent
                 .clone()
                 .filter(|&i| i < sent.start + 2 || i + 2 >= sent.end)
+                .filter(|&i| !outside[i - sent.start])
             {
                 for (sums, &k) in b.near.iter().zip(&NEAR) {
                     if !inside(i as i64 + k) {
@@ -429,6 +441,11 @@ impl Model {
                 .clone()
                 .zip(sc.emit1.chunks_exact_mut(N_TAGS).zip(&sc.acc))
             {
+                if outside[i - sent.start] {
+                    emit1[1..].fill(FORBIDDEN);
+                    sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].fill(FORBIDDEN);
+                    continue;
+                }
                 let mut acc = acc;
                 let shapes = ShapeContext::new(&sc.dc, sent.clone(), i);
                 add_sums(&mut acc, sc.word_cache.shapes.get(self, &shapes));
@@ -464,15 +481,21 @@ impl Model {
                 emit1[1..].copy_from_slice(&acc[..STAGE]);
                 sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[STAGE..]);
             }
-            sc.viterbi
-                .decode(&sc.emit1, sent.len(), &self.trans[0], &mut sc.sent_tags);
+            sc.viterbi.decode_with(
+                &sc.emit1,
+                sent.len(),
+                outside,
+                &self.trans[0],
+                &mut sc.sent_tags,
+            );
             sc.tags1[sent.clone()].copy_from_slice(&sc.sent_tags);
         }
         sc.agg.compute(&sc.dc, &sc.tags1);
         sc.tags.clear();
         sc.tags.resize(n, 0);
         for sent in sentences {
-            for i in sent.clone() {
+            let outside = &sc.dc.outside[sent.clone()];
+            for i in sent.clone().filter(|&i| !outside[i - sent.start]) {
                 // The features of first-stage tags, from tables.
                 let s1 = &sc.word_cache.s1;
                 let emit2: &mut [i32; STAGE] = (&mut sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS])
@@ -493,7 +516,7 @@ impl Model {
             }
             let emit = &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS];
             sc.viterbi
-                .decode(emit, sent.len(), &self.trans[1], &mut sc.sent_tags);
+                .decode_with(emit, sent.len(), outside, &self.trans[1], &mut sc.sent_tags);
             sc.tags[sent.clone()].copy_from_slice(&sc.sent_tags);
         }
     }
