@@ -153,6 +153,16 @@ pub(crate) struct Transitions {
 }
 
 impl Transitions {
+    /// The scores of each tag after an `O`.
+    pub(crate) fn after_o(&self) -> [i32; N_TAGS] {
+        std::array::from_fn(|t| self.trans[t])
+    }
+
+    /// The scores of each tag before an `O`.
+    pub(crate) fn before_o(&self) -> [i32; N_TAGS] {
+        std::array::from_fn(|t| self.trans[t * N_TAGS])
+    }
+
     pub(crate) fn zero() -> Self {
         Transitions {
             trans: vec![0; N_TAGS * N_TAGS],
@@ -204,18 +214,22 @@ impl Viterbi {
     /// of `n` tokens, written to `out`.
     #[cfg_attr(not(feature = "train"), allow(dead_code))]
     pub(crate) fn decode(&mut self, emit: &[i32], n: usize, tr: &Transitions, out: &mut Vec<u8>) {
-        self.decode_with(emit, n, &[], tr, out);
+        self.decode_run(emit, n, tr, &tr.start, &tr.end, out);
     }
 
-    /// [`Viterbi::decode`] where the tokens `i` with `outside[i]` can only
-    /// be `O` (their other emission scores are ignored); `outside` may be
-    /// shorter than `n` (empty: no such token).
-    pub(crate) fn decode_with(
+    /// [`Viterbi::decode`] of a run of tokens inside a sentence, with the
+    /// scores `start` of its first tag and `end` of its last instead of
+    /// those of a sentence's: a run between two tokens that can only be
+    /// `O` is decoded on its own with [`Transitions::after_o`] and
+    /// [`Transitions::before_o`], and the best path of the whole sentence
+    /// is made of the best paths of its runs.
+    pub(crate) fn decode_run(
         &mut self,
         emit: &[i32],
         n: usize,
-        outside: &[bool],
         tr: &Transitions,
+        start: &[i32],
+        end: &[i32],
         out: &mut Vec<u8>,
     ) {
         out.clear();
@@ -232,12 +246,8 @@ impl Viterbi {
         let mut prev = [NEG; N_TAGS];
         for t in 0..N_TAGS {
             if ok_start[t] {
-                prev[t] = i64::from(tr.start[t]) + i64::from(emit[t]);
+                prev[t] = i64::from(start[t]) + i64::from(emit[t]);
             }
-        }
-        if outside.first() == Some(&true) {
-            prev = [NEG; N_TAGS];
-            prev[0] = 0;
         }
         // O, B-x and U-x follow a closed tag (O, L-y, U-y). Coming from
         // `O` is the usual best; another closed tag can only do better or
@@ -259,29 +269,13 @@ impl Viterbi {
             })
             .max()
             .unwrap_or(0);
-        for (i, (em, back)) in emit
+        for (em, back) in emit
             .chunks_exact(N_TAGS)
             .zip(self.back.chunks_exact_mut(N_TAGS))
-            .enumerate()
             .skip(1)
         {
             let em: &[i32; N_TAGS] = em.try_into().expect("a token's scores");
             let back: &mut [u8; N_TAGS] = back.try_into().expect("a token's tags");
-            if outside.get(i) == Some(&true) {
-                // Only `O`, after the best closed tag (ties to the lowest).
-                *back = [O; N_TAGS];
-                let mut best = prev[0] + i64::from(trans[0]);
-                for &p in &CLOSED[1..] {
-                    let s = prev[p] + i64::from(trans[p * N_TAGS]);
-                    if s > best {
-                        best = s;
-                        back[0] = p as u8;
-                    }
-                }
-                prev = [NEG; N_TAGS];
-                prev[0] = 0;
-                continue;
-            }
             let mut cur = [0i64; N_TAGS];
             // The back pointers are written in place (building them in a
             // local array and copying it cost more instructions than the
@@ -331,7 +325,7 @@ impl Viterbi {
         let mut arg = O;
         for t in 0..N_TAGS {
             if ok_end[t] && prev[t] > NEG {
-                let s = prev[t] + i64::from(tr.end[t]);
+                let s = prev[t] + i64::from(end[t]);
                 if s > best {
                     best = s;
                     arg = t as u8;
@@ -446,8 +440,36 @@ mod tests {
             for (i, _) in outside.iter().enumerate().filter(|(_, &o)| o) {
                 only_o[i * N_TAGS + 1..(i + 1) * N_TAGS].fill(-(1 << 30));
             }
-            vit.decode_with(&emit, n, &outside, &tr, &mut out);
-            assert_eq!(out, decode_full(&only_o, n, &tr), "round {round}, pruned");
+            let mut pruned = vec![O; n];
+            let mut run = Vec::new();
+            let mut a = 0;
+            while a < n {
+                if outside[a] {
+                    a += 1;
+                    continue;
+                }
+                let b = (a..n).find(|&i| outside[i]).unwrap_or(n);
+                let start = if a == 0 { tr.start.clone() } else { tr.after_o().to_vec() };
+                let end = if b == n { tr.end.clone() } else { tr.before_o().to_vec() };
+                let emit = &emit[a * N_TAGS..b * N_TAGS];
+                vit.decode_run(emit, b - a, &tr, &start, &end, &mut run);
+                pruned[a..b].copy_from_slice(&run);
+                a = b;
+            }
+            let full = decode_full(&only_o, n, &tr);
+            // Equal, or as good where two paths tie.
+            let score = |tags: &[u8]| -> i64 {
+                let mut s = i64::from(tr.start[tags[0] as usize]) + i64::from(tr.end[tags[n - 1] as usize]);
+                for (i, &t) in tags.iter().enumerate() {
+                    s += i64::from(only_o[i * N_TAGS + t as usize]);
+                    if i > 0 {
+                        s += i64::from(tr.trans[tags[i - 1] as usize * N_TAGS + t as usize]);
+                    }
+                }
+                s
+            };
+            assert_eq!(score(&pruned), score(&full), "round {round}, pruned");
+            assert!(pruned.iter().zip(&outside).all(|(&t, &o)| !o || t == O));
         }
     }
 

@@ -442,8 +442,6 @@ impl Model {
                 .zip(sc.emit1.chunks_exact_mut(N_TAGS).zip(&sc.acc))
             {
                 if outside[i - sent.start] {
-                    emit1[1..].fill(FORBIDDEN);
-                    sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].fill(FORBIDDEN);
                     continue;
                 }
                 let mut acc = acc;
@@ -481,14 +479,14 @@ impl Model {
                 emit1[1..].copy_from_slice(&acc[..STAGE]);
                 sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[STAGE..]);
             }
-            sc.viterbi.decode_with(
+            decode_runs(
+                &mut sc.viterbi,
                 &sc.emit1,
-                sent.len(),
                 outside,
                 &self.trans[0],
                 &mut sc.sent_tags,
+                &mut sc.tags1[sent.clone()],
             );
-            sc.tags1[sent.clone()].copy_from_slice(&sc.sent_tags);
         }
         sc.agg.compute(&sc.dc, &sc.tags1);
         sc.tags.clear();
@@ -514,10 +512,14 @@ impl Model {
                     add_stage(emit2, w);
                 }
             }
-            let emit = &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS];
-            sc.viterbi
-                .decode_with(emit, sent.len(), outside, &self.trans[1], &mut sc.sent_tags);
-            sc.tags[sent.clone()].copy_from_slice(&sc.sent_tags);
+            decode_runs(
+                &mut sc.viterbi,
+                &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS],
+                outside,
+                &self.trans[1],
+                &mut sc.sent_tags,
+                &mut sc.tags[sent.clone()],
+            );
         }
     }
 
@@ -625,6 +627,34 @@ impl Model {
             trans,
             about,
         })
+    }
+}
+
+/// Decodes a sentence (`emit`, its tokens' scores) whose tokens
+/// `outside` can only be `O`: each run of other tokens on its own (see
+/// [`Viterbi::decode_run`]). `tags`, the sentence's tags, must be all `O`.
+fn decode_runs(
+    viterbi: &mut Viterbi,
+    emit: &[i32],
+    outside: &[bool],
+    tr: &Transitions,
+    run_tags: &mut Vec<u8>,
+    tags: &mut [u8],
+) {
+    let n = outside.len();
+    let (after_o, before_o) = (tr.after_o(), tr.before_o());
+    let mut a = 0;
+    while a < n {
+        if outside[a] {
+            a += 1;
+            continue;
+        }
+        let b = outside[a..].iter().position(|&o| o).map_or(n, |k| a + k);
+        let start = if a == 0 { &tr.start[..] } else { &after_o };
+        let end = if b == n { &tr.end[..] } else { &before_o };
+        viterbi.decode_run(&emit[a * N_TAGS..b * N_TAGS], b - a, tr, start, end, run_tags);
+        tags[a..b].copy_from_slice(run_tags);
+        a = b;
     }
 }
 
