@@ -113,11 +113,16 @@ pub(crate) struct DocContext {
     lex_cache_id: u64,
 }
 
-/// The lexicon's word-level answers for one word.
-#[derive(Debug, Clone, Copy, Default)]
+/// What the tagger knows of one word out of context: its analysis and the
+/// lexicon's word-level answers.
+#[derive(Debug, Clone, Copy)]
 struct LexEntry {
-    /// [`word_key`] of the word (0: empty slot).
-    key: u64,
+    /// The word: its bytes, zero-padded, if at most [`SHORT_WORD`] bytes
+    /// long, else its [`word_key`].
+    id: u64,
+    /// The length of a short word, or [`LONG_WORD`] or [`EMPTY_SLOT`].
+    id_len: u8,
+    info: WordInfo,
     /// [`Lexicon::first_step`].
     gaz_first: u32,
     /// Cluster path of the word as written, 0 if none.
@@ -181,18 +186,61 @@ impl Role {
     }
 }
 
-/// Entries of the per-thread lexicon cache (a power of two; 24 bytes each).
-/// Its misses cost three lookups in the large lexicon tables.
+/// Entries of the per-thread word cache (a power of two; 80 bytes each).
+/// A hit on a short word spares its analysis, and any hit three lookups
+/// in the large lexicon tables.
 const LEX_CACHE: usize = 16384;
 
+/// Words of up to this many bytes (most words) are cached by their bytes,
+/// so that a hit needs no analysis.
+const SHORT_WORD: usize = 8;
+/// [`LexEntry::id_len`] of a longer word.
+const LONG_WORD: u8 = 255;
+/// [`LexEntry::id_len`] of an empty cache slot.
+const EMPTY_SLOT: u8 = 254;
+
 impl LexEntry {
-    fn new(lex: &Lexicon, w: &WordInfo, word: &str, key: u64) -> LexEntry {
+    const EMPTY: LexEntry = LexEntry {
+        id: 0,
+        id_len: EMPTY_SLOT,
+        info: WordInfo {
+            exact: 0,
+            lower: 0,
+            key: 0,
+            shape: 0,
+            long_shape: 0,
+            flags: 0,
+            len: 0,
+        },
+        gaz_first: NO_PHRASE,
+        exact_cluster: 0,
+        case: 0,
+        role: Role::Any,
+    };
+
+    /// The cache identity of `word`: `(id, id_len)`, and its analysis if it
+    /// took one to make it.
+    #[inline]
+    fn id_of(word: &str) -> (u64, u8, Option<WordInfo>) {
+        if word.len() <= SHORT_WORD {
+            let mut bytes = [0u8; SHORT_WORD];
+            bytes[..word.len()].copy_from_slice(word.as_bytes());
+            (u64::from_le_bytes(bytes), word.len() as u8, None)
+        } else {
+            let info = analyse(word);
+            (word_key(&info), LONG_WORD, Some(info))
+        }
+    }
+
+    fn new(lex: &Lexicon, w: WordInfo, word: &str, id: u64, id_len: u8) -> LexEntry {
         let content = w.flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) != 0;
         let case = lex.case_stats.get(w.key).unwrap_or(0) as u8;
         LexEntry {
-            key,
+            id,
+            id_len,
+            info: w,
             gaz_first: if content {
-                lex.first_step(w)
+                lex.first_step(&w)
             } else {
                 NO_PHRASE
             },
@@ -202,7 +250,7 @@ impl LexEntry {
                 0
             },
             case,
-            role: Role::of(w, word, case),
+            role: Role::of(&w, word, case),
         }
     }
 }
@@ -234,7 +282,7 @@ impl DocContext {
         let n = words.len();
         if cache_id != 0 && self.lex_cache_id != cache_id {
             self.lex_cache.clear();
-            self.lex_cache.resize(LEX_CACHE, LexEntry::default());
+            self.lex_cache.resize(LEX_CACHE, LexEntry::EMPTY);
             self.phrase_cache.clear();
             self.lex_cache_id = cache_id;
         }
@@ -243,21 +291,24 @@ impl DocContext {
         self.role.clear();
         self.gaz_first.clear();
         self.exact_cluster.clear();
-        self.info.extend((0..n).map(|i| analyse(words.word(i))));
         // A loop of its own: its probes of the cache are independent of
         // each other, and with little work between them many are under
         // way at once.
-        for (i, w) in self.info.iter().enumerate() {
-            let key = word_key(w);
+        for i in 0..n {
+            let word = words.word(i);
+            let (id, id_len, info) = LexEntry::id_of(word);
             let e = if cache_id != 0 {
-                let slot = &mut self.lex_cache[key as usize & (LEX_CACHE - 1)];
-                if slot.key != key {
-                    *slot = LexEntry::new(lex, w, words.word(i), key);
+                let slot = (id ^ u64::from(id_len)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+                let slot = &mut self.lex_cache[slot as usize & (LEX_CACHE - 1)];
+                if slot.id != id || slot.id_len != id_len {
+                    let info = info.unwrap_or_else(|| analyse(word));
+                    *slot = LexEntry::new(lex, info, word, id, id_len);
                 }
                 *slot
             } else {
-                LexEntry::new(lex, w, words.word(i), key)
+                LexEntry::new(lex, info.unwrap_or_else(|| analyse(word)), word, id, id_len)
             };
+            self.info.push(e.info);
             self.case.push(e.case);
             self.role.push(e.role);
             self.gaz_first.push(e.gaz_first);
