@@ -239,8 +239,6 @@ impl Viterbi {
         let (_, ok_start, ok_end) = allowed_tables();
         let trans: &[i32; N_TAGS * N_TAGS] = tr.trans[..].try_into().expect("17 x 17 scores");
         let emit = &emit[..n * N_TAGS];
-        self.back.clear();
-        self.back.resize(n * N_TAGS, 0);
         // Only the scores of the previous token are kept; the best path is
         // read from the back pointers.
         let mut prev = [NEG; N_TAGS];
@@ -249,6 +247,13 @@ impl Viterbi {
                 prev[t] = i64::from(start[t]) + i64::from(emit[t]);
             }
         }
+        if n == 1 {
+            // The most common run: one token between two that are `O`.
+            out.push(best_last(&prev, end, ok_end));
+            return;
+        }
+        self.back.clear();
+        self.back.resize(n * N_TAGS, 0);
         // O, B-x and U-x follow a closed tag (O, L-y, U-y). Coming from
         // `O` is the usual best; another closed tag can only do better or
         // as well when its score is within `reach` of that of `O`: the
@@ -321,17 +326,7 @@ impl Viterbi {
                 prev[t] = cur[t] + i64::from(em[t]) - base;
             }
         }
-        let mut best = NEG;
-        let mut arg = O;
-        for t in 0..N_TAGS {
-            if ok_end[t] && prev[t] > NEG {
-                let s = prev[t] + i64::from(end[t]);
-                if s > best {
-                    best = s;
-                    arg = t as u8;
-                }
-            }
-        }
+        let arg = best_last(&prev, end, ok_end);
         out.resize(n, O);
         let mut tag = arg;
         for (t, back) in out.iter_mut().zip(self.back.chunks_exact(N_TAGS)).rev() {
@@ -339,6 +334,23 @@ impl Viterbi {
             tag = back[usize::from(tag)];
         }
     }
+}
+
+/// The best last tag of a path whose scores up to it are `prev`.
+#[inline]
+fn best_last(prev: &[i64; N_TAGS], end: &[i32], ok_end: &[bool; N_TAGS]) -> u8 {
+    let mut best = NEG;
+    let mut arg = O;
+    for t in 0..N_TAGS {
+        if ok_end[t] && prev[t] > NEG {
+            let s = prev[t] + i64::from(end[t]);
+            if s > best {
+                best = s;
+                arg = t as u8;
+            }
+        }
+    }
+    arg
 }
 
 #[cfg(test)]
