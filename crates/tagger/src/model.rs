@@ -365,8 +365,10 @@ impl Model {
     ) {
         let n = words.len();
         sc.dc.compute(&self.lexicon, self.id, words, sentences);
-        sc.emit2.clear();
-        sc.emit2.resize(n * N_TAGS, 0);
+        // Only the rows of scored tokens are written and read (see below).
+        if sc.emit2.len() < n * N_TAGS {
+            sc.emit2.resize(n * N_TAGS, 0);
+        }
         sc.tags1.clear();
         sc.tags1.resize(n, 0);
         if sc.word_cache.model != self.id {
@@ -390,8 +392,13 @@ impl Model {
             // take `O`, and only give features to their neighbours.
             let outside = &sc.dc.outside[sent.clone()];
             let scored = |i: i64| inside(i) && !outside[i as usize - sent.start];
-            sc.acc.clear();
-            sc.acc.resize(sent.len(), [0; ROW]);
+            // Only the sums of scored tokens are zeroed, added to and read.
+            if sc.acc.len() < sent.len() {
+                sc.acc.resize(sent.len(), [0; ROW]);
+            }
+            for (acc, _) in sc.acc.iter_mut().zip(outside).filter(|(_, &o)| !o) {
+                *acc = [0; ROW];
+            }
             for j in sent.clone() {
                 let near_scored = (j.saturating_sub(2).max(sent.start)..(j + 3).min(sent.end))
                     .any(|i| !outside[i - sent.start]);
@@ -435,8 +442,10 @@ impl Model {
                     }
                 }
             }
-            sc.emit1.clear();
-            sc.emit1.resize(sent.len() * N_TAGS, 0);
+            // Only the rows of scored tokens are written and read.
+            if sc.emit1.len() < sent.len() * N_TAGS {
+                sc.emit1.resize(sent.len() * N_TAGS, 0);
+            }
             for (i, (emit1, &acc)) in sent
                 .clone()
                 .zip(sc.emit1.chunks_exact_mut(N_TAGS).zip(&sc.acc))
@@ -475,8 +484,10 @@ impl Model {
                         }
                     }
                 }
-                // Tag 0 (`O`) keeps its score of 0.
+                // Tag 0 (`O`) scores 0.
+                emit1[0] = 0;
                 emit1[1..].copy_from_slice(&acc[..STAGE]);
+                sc.emit2[i * N_TAGS] = 0;
                 sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[STAGE..]);
             }
             decode_runs(

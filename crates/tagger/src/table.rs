@@ -206,12 +206,19 @@ impl Table {
         }
     }
 
-    /// Forgets every entry, keeping the allocation (a per-document scratch).
+    /// Forgets every entry (a per-document scratch). The allocation is
+    /// kept unless it is far larger than this document needed: clearing
+    /// costs a pass over every slot, and one long document must not make
+    /// every later short one pay for its table.
     pub(crate) fn clear(&mut self) {
         if self.len > 0 {
-            self.keys.fill(EMPTY);
-            self.present.clear();
-            self.len = 0;
+            if self.keys.len() > 8 * (self.len * 2).next_power_of_two().max(64) {
+                *self = Table::with_capacity(self.len);
+            } else {
+                self.keys.fill(EMPTY);
+                self.present.clear();
+                self.len = 0;
+            }
         }
     }
 }
