@@ -18,7 +18,9 @@ use document::{Cluster, Document, Label};
 use crate::features::DocContext;
 use crate::lexicon::{kind, Lexicon};
 use crate::text::{flag, hash_lower};
-use std::collections::HashMap;
+// Keys are hashes and token indices of one document: no untrusted input
+// can make them collide on purpose, so a fast hasher is safe.
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// Words that start sentences or clauses but never titles.
@@ -368,9 +370,9 @@ pub(crate) fn cluster(doc: &mut Document, dc: &DocContext) {
     let persons: Vec<usize> = (0..doc.entities.len())
         .filter(|&i| doc.entities[i].label == Label::Person && !words[i].is_empty())
         .collect();
-    let mut by_ends: HashMap<(u64, u64), usize> = HashMap::new();
+    let mut by_ends: HashMap<(u64, u64), usize> = HashMap::default();
     // Word sequences that start or end a full name -> the people they name.
-    let mut by_part: HashMap<(bool, u64), Vec<usize>> = HashMap::new();
+    let mut by_part: HashMap<(bool, u64), Vec<usize>> = HashMap::default();
     for &i in &persons {
         let w = words[i];
         if w.len() < 2 {
@@ -401,7 +403,7 @@ pub(crate) fn cluster(doc: &mut Document, dc: &DocContext) {
         }
     }
     // Then partial names: the surname (or given name) of a full name.
-    let mut single: HashMap<u64, usize> = HashMap::new();
+    let mut single: HashMap<u64, usize> = HashMap::default();
     for &i in &persons {
         if cluster_of[i].is_some() {
             continue;
@@ -443,7 +445,7 @@ pub(crate) fn cluster(doc: &mut Document, dc: &DocContext) {
     }
 
     // Other learned types: same text (ORG and LOC together), acronyms.
-    let mut by_text: HashMap<(bool, u64), usize> = HashMap::new();
+    let mut by_text: HashMap<(bool, u64), usize> = HashMap::default();
     let mut org_forms: Vec<(usize, usize)> = Vec::new();
     for i in 0..doc.entities.len() {
         let label = doc.entities[i].label;

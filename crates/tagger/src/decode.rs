@@ -461,8 +461,16 @@ mod tests {
                     continue;
                 }
                 let b = (a..n).find(|&i| outside[i]).unwrap_or(n);
-                let start = if a == 0 { tr.start.clone() } else { tr.after_o().to_vec() };
-                let end = if b == n { tr.end.clone() } else { tr.before_o().to_vec() };
+                let start = if a == 0 {
+                    tr.start.clone()
+                } else {
+                    tr.after_o().to_vec()
+                };
+                let end = if b == n {
+                    tr.end.clone()
+                } else {
+                    tr.before_o().to_vec()
+                };
                 let emit = &emit[a * N_TAGS..b * N_TAGS];
                 vit.decode_run(emit, b - a, &tr, &start, &end, &mut run);
                 pruned[a..b].copy_from_slice(&run);
@@ -471,7 +479,8 @@ mod tests {
             let full = decode_full(&only_o, n, &tr);
             // Equal, or as good where two paths tie.
             let score = |tags: &[u8]| -> i64 {
-                let mut s = i64::from(tr.start[tags[0] as usize]) + i64::from(tr.end[tags[n - 1] as usize]);
+                let mut s =
+                    i64::from(tr.start[tags[0] as usize]) + i64::from(tr.end[tags[n - 1] as usize]);
                 for (i, &t) in tags.iter().enumerate() {
                     s += i64::from(only_o[i * N_TAGS + t as usize]);
                     if i > 0 {

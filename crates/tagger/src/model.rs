@@ -663,7 +663,14 @@ fn decode_runs(
         let b = outside[a..].iter().position(|&o| o).map_or(n, |k| a + k);
         let start = if a == 0 { &tr.start[..] } else { &after_o };
         let end = if b == n { &tr.end[..] } else { &before_o };
-        viterbi.decode_run(&emit[a * N_TAGS..b * N_TAGS], b - a, tr, start, end, run_tags);
+        viterbi.decode_run(
+            &emit[a * N_TAGS..b * N_TAGS],
+            b - a,
+            tr,
+            start,
+            end,
+            run_tags,
+        );
         tags[a..b].copy_from_slice(run_tags);
         a = b;
     }
