@@ -27,28 +27,13 @@ use sinks::{Outcome, Sink, SinkError};
 
 use window::InFlight;
 
-/// Raw documents waiting for a worker. When full, the reader waits until it
-/// is half empty ([`READER_BACKOFF`]): every worker is busy and enough work
-/// is queued to keep them so.
+/// Raw documents waiting for a worker. When full, the reader blocks: every
+/// worker is busy and enough work is queued to keep them so.
 pub const INPUT_QUEUE_CAP: usize = 256;
 
-/// How long the reader sleeps between looks at a full input queue. It
-/// refills the queue only once half of it is taken: a reader blocked on a
-/// full queue would be woken by every document a worker takes, a system
-/// call on the worker's time each (measured: 7-9% of the work on short
-/// news articles). Half a queue takes far longer than this to process.
-const READER_BACKOFF: Duration = Duration::from_micros(200);
-
-/// Batches of finished documents waiting for the writer (each of at most
-/// [`WORK_BATCH`] documents). When full, workers block: the writer (or the
-/// disk behind it) is the bottleneck.
-pub const RESULT_QUEUE_CAP: usize = 64;
-
-/// Most documents a worker takes at once, of those already queued (it never
-/// waits for more, so a stream is answered as it comes). It then sends
-/// their outcomes in one message: the writer usually waits for work, and
-/// waking it is a system call on the worker's time.
-pub const WORK_BATCH: usize = 16;
+/// Finished documents waiting for the writer. When full, workers block: the
+/// writer (or the disk behind it) is the bottleneck.
+pub const RESULT_QUEUE_CAP: usize = 256;
 
 /// Documents read but not yet written, wherever they are (queued, in a
 /// worker, or in the writer's reorder buffer). When reached, the reader
@@ -141,7 +126,7 @@ where
     let window = Arc::new(InFlight::new(MAX_DOCS_IN_FLIGHT, MAX_BYTES_IN_FLIGHT));
     let (input_tx, input_rx) = bounded::<(u64, RawDoc)>(INPUT_QUEUE_CAP);
     // (sequence number, raw bytes held in the window, outcome)
-    let (result_tx, result_rx) = bounded::<Vec<Done>>(RESULT_QUEUE_CAP);
+    let (result_tx, result_rx) = bounded::<(u64, usize, Outcome)>(RESULT_QUEUE_CAP);
     // Never sent on: dropped by the writer when it stops, which wakes workers
     // waiting for input from a reader that is stuck in a blocking read.
     let (stop_tx, stop_rx) = bounded::<()>(0);
@@ -191,44 +176,29 @@ fn read_loop<I: Iterator<Item = RawDoc>>(
     window: &InFlight,
 ) {
     for (seq, raw) in (0u64..).zip(docs) {
-        if input_tx.is_full() {
-            while input_tx.len() > INPUT_QUEUE_CAP / 2 {
-                if window.is_closed() {
-                    return; // the writer stopped
-                }
-                std::thread::sleep(READER_BACKOFF);
-            }
-        }
         if !window.acquire(raw.len()) || input_tx.send((seq, raw)).is_err() {
             return; // the writer stopped
         }
     }
 }
 
-/// A processed document: its sequence number, the raw bytes it holds in the
-/// in-flight window, and its outcome.
-type Done = (u64, usize, Outcome);
-
 fn work_loop(
     input_rx: &Receiver<(u64, RawDoc)>,
-    result_tx: &Sender<Vec<Done>>,
+    result_tx: &Sender<(u64, usize, Outcome)>,
     stop_rx: &Receiver<()>,
     stages: &[Box<dyn Stage>],
 ) {
     loop {
-        let first = select! {
+        let (seq, raw) = select! {
             recv(input_rx) -> msg => match msg {
                 Ok(msg) => msg,
                 Err(_) => return, // the reader is done
             },
             recv(stop_rx) -> _ => return, // the writer stopped
         };
-        let queued = input_rx.try_iter().take(WORK_BATCH - 1);
-        let batch: Vec<Done> = std::iter::once(first)
-            .chain(queued)
-            .map(|(seq, raw)| (seq, raw.len(), process(raw, stages)))
-            .collect();
-        if result_tx.send(batch).is_err() {
+        let n_bytes = raw.len();
+        let outcome = process(raw, stages);
+        if result_tx.send((seq, n_bytes, outcome)).is_err() {
             return; // the writer stopped
         }
     }
@@ -270,7 +240,7 @@ pub fn process(raw: RawDoc, stages: &[Box<dyn Stage>]) -> Outcome {
 }
 
 fn write_loop(
-    result_rx: Receiver<Vec<Done>>,
+    result_rx: Receiver<(u64, usize, Outcome)>,
     sink: &mut dyn Sink,
     window: &InFlight,
     on_written: &mut dyn FnMut(&Outcome),
@@ -280,10 +250,8 @@ fn write_loop(
     // in-flight window.
     let mut reorder: BTreeMap<u64, (usize, Outcome)> = BTreeMap::new();
     let mut next_seq = 0u64;
-    for batch in &result_rx {
-        for (seq, n_bytes, outcome) in batch {
-            reorder.insert(seq, (n_bytes, outcome));
-        }
+    for (seq, n_bytes, outcome) in &result_rx {
+        reorder.insert(seq, (n_bytes, outcome));
         while let Some((n_bytes, outcome)) = reorder.remove(&next_seq) {
             sink.write(&outcome)?;
             window.release(n_bytes);

@@ -59,14 +59,6 @@ impl InFlight {
         self.freed.notify_one();
     }
 
-    /// Whether [`InFlight::close`] was called.
-    pub(crate) fn is_closed(&self) -> bool {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .closed
-    }
-
     /// Stops the reader: every current and future `acquire` returns false.
     pub(crate) fn close(&self) {
         self.state
