@@ -94,7 +94,7 @@ pub(crate) struct DocContext {
     /// Corpus casing bucket of each word (0 unknown, 1 name-like .. 5
     /// common word).
     pub case: Vec<u8>,
-    /// Per token: certainly outside every name ([`DocContext::is_outside`]),
+    /// Per token: certainly outside every name ([`DocContext::mark_outside`]),
     /// so tagging need not score it.
     pub outside: Vec<bool>,
     /// Scratch: per token, its [`Role`].
@@ -186,10 +186,12 @@ impl Role {
     }
 }
 
-/// Entries of the per-thread word cache (a power of two; 80 bytes each).
+/// Entries of the per-thread word cache (a power of two; 72 bytes each).
 /// A hit on a short word spares its analysis, and any hit three lookups
 /// in the large lexicon tables.
 const LEX_CACHE: usize = 16384;
+
+const _: () = assert!(std::mem::size_of::<LexEntry>() == 72);
 
 /// Words of up to this many bytes (most words) are cached by their bytes,
 /// so that a hit needs no analysis.

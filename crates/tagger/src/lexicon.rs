@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use std::sync::OnceLock;
+
 use crate::table::Table;
 use crate::text::{combine, flag, WordInfo};
 
@@ -227,17 +229,22 @@ const NOT_NAME_STARTS: &[&str] = &[
 /// Whether the word with lower-cased key `key` ([`crate::text::hash_lower`])
 /// is one of [`NOT_NAME_STARTS`].
 pub(crate) fn never_starts_name(key: u64) -> bool {
-    use std::sync::OnceLock;
     static KEYS: OnceLock<Table> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let mut t = Table::with_capacity(NOT_NAME_STARTS.len());
-        for w in NOT_NAME_STARTS {
-            t.insert(crate::text::hash_lower(w), 1);
+    KEYS.get_or_init(|| word_table(&[(NOT_NAME_STARTS, 1)]))
+        .get(key)
+        .is_some()
+}
+
+/// The lower-cased keys ([`crate::text::hash_lower`]) of the words of
+/// each list, with the list's value.
+fn word_table(lists: &[(&[&str], u32)]) -> Table {
+    let mut t = Table::with_capacity(lists.iter().map(|(words, _)| words.len()).sum());
+    for &(words, value) in lists {
+        for w in words {
+            t.insert(crate::text::hash_lower(w), value);
         }
-        t
-    })
-    .get(key)
-    .is_some()
+    }
+    t
 }
 
 /// Lower-case words that stand inside names and titles in English text:
@@ -274,19 +281,9 @@ pub(crate) enum InName {
 /// How the lower-case word with key `key` ([`crate::text::hash_lower`])
 /// may stand in a name.
 pub(crate) fn in_name(key: u64) -> InName {
-    use std::sync::OnceLock;
     static KEYS: OnceLock<Table> = OnceLock::new();
     let found = KEYS
-        .get_or_init(|| {
-            let mut t = Table::with_capacity(NAME_INNER_WORDS.len() + NAME_PARTICLES.len());
-            for w in NAME_INNER_WORDS {
-                t.insert(crate::text::hash_lower(w), 1);
-            }
-            for w in NAME_PARTICLES {
-                t.insert(crate::text::hash_lower(w), 2);
-            }
-            t
-        })
+        .get_or_init(|| word_table(&[(NAME_INNER_WORDS, 1), (NAME_PARTICLES, 2)]))
         .get(key);
     match found {
         Some(1) => InName::Inside,
@@ -309,17 +306,10 @@ const NEVER_IN_NAME_FIRST: &[&str] = &[
 /// Whether the word with lower-cased key `key`, capitalised at the start of
 /// a sentence, begins no name ([`NEVER_IN_NAME_FIRST`]).
 pub(crate) fn never_in_name_first(key: u64) -> bool {
-    use std::sync::OnceLock;
     static KEYS: OnceLock<Table> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        let mut t = Table::with_capacity(NEVER_IN_NAME_FIRST.len());
-        for w in NEVER_IN_NAME_FIRST {
-            t.insert(crate::text::hash_lower(w), 1);
-        }
-        t
-    })
-    .get(key)
-    .is_some()
+    KEYS.get_or_init(|| word_table(&[(NEVER_IN_NAME_FIRST, 1)]))
+        .get(key)
+        .is_some()
 }
 
 #[cfg(test)]
