@@ -27,13 +27,24 @@ use sinks::{Outcome, Sink, SinkError};
 
 use window::InFlight;
 
-/// Raw documents waiting for a worker. When full, the reader blocks: every
-/// worker is busy and enough work is queued to keep them so.
-pub const INPUT_QUEUE_CAP: usize = 256;
+/// Documents the reader hands to a worker at once, at most. A batch costs
+/// one wake-up of a worker and one of the writer (each a system call)
+/// instead of one per document; the reader hands a batch on early when its
+/// next document is not at hand ([`DocStream::next_is_ready`]), so a
+/// stream's documents are never held back waiting for more.
+pub const BATCH_DOCS: usize = 16;
 
-/// Finished documents waiting for the writer. When full, workers block: the
-/// writer (or the disk behind it) is the bottleneck.
-pub const RESULT_QUEUE_CAP: usize = 256;
+/// Input bytes in a batch before it is handed on (a larger document
+/// travels alone): a batch of long articles still spreads over workers.
+pub const BATCH_BYTES: usize = 64 * 1024;
+
+/// Batches of raw documents waiting for a worker. When full, the reader
+/// blocks: every worker is busy and enough work is queued to keep them so.
+pub const INPUT_QUEUE_CAP: usize = 16;
+
+/// Batches of finished documents waiting for the writer. When full,
+/// workers block: the writer (or the disk behind it) is the bottleneck.
+pub const RESULT_QUEUE_CAP: usize = 16;
 
 /// Documents read but not yet written, wherever they are (queued, in a
 /// worker, or in the writer's reorder buffer). When reached, the reader
@@ -105,6 +116,34 @@ impl Summary {
     }
 }
 
+/// The documents of a run, in order.
+pub trait DocStream: Iterator<Item = RawDoc> {
+    /// Whether [`next`](Iterator::next) returns at once, without waiting
+    /// for whoever writes a pipe or terminal. When false, the reader hands
+    /// the documents it holds to the workers before it reads on.
+    fn next_is_ready(&self) -> bool;
+}
+
+impl DocStream for reader::Reader {
+    fn next_is_ready(&self) -> bool {
+        reader::Reader::next_is_ready(self)
+    }
+}
+
+/// Documents in memory are always at hand.
+impl DocStream for std::vec::IntoIter<RawDoc> {
+    fn next_is_ready(&self) -> bool {
+        true
+    }
+}
+
+/// Documents read together, with their sequence numbers.
+type Batch = Vec<(u64, RawDoc)>;
+
+/// Outcomes of a batch: (sequence number, raw bytes held in the window,
+/// outcome).
+type Done = Vec<(u64, usize, Outcome)>;
+
 /// Runs `stages` over every document of `docs` on `threads` worker threads
 /// and writes each outcome to `sink` in input order. `on_written` sees every
 /// outcome after it was written (for progress reporting).
@@ -119,14 +158,13 @@ pub fn run<I>(
     on_written: &mut dyn FnMut(&Outcome),
 ) -> Result<Summary, SinkError>
 where
-    I: Iterator<Item = RawDoc> + Send + 'static,
+    I: DocStream + Send + 'static,
 {
     let started = Instant::now();
     let threads = threads.max(1);
     let window = Arc::new(InFlight::new(MAX_DOCS_IN_FLIGHT, MAX_BYTES_IN_FLIGHT));
-    let (input_tx, input_rx) = bounded::<(u64, RawDoc)>(INPUT_QUEUE_CAP);
-    // (sequence number, raw bytes held in the window, outcome)
-    let (result_tx, result_rx) = bounded::<(u64, usize, Outcome)>(RESULT_QUEUE_CAP);
+    let (input_tx, input_rx) = bounded::<Batch>(INPUT_QUEUE_CAP);
+    let (result_tx, result_rx) = bounded::<Done>(RESULT_QUEUE_CAP);
     // Never sent on: dropped by the writer when it stops, which wakes workers
     // waiting for input from a reader that is stuck in a blocking read.
     let (stop_tx, stop_rx) = bounded::<()>(0);
@@ -170,35 +208,55 @@ where
     })
 }
 
-fn read_loop<I: Iterator<Item = RawDoc>>(
-    docs: I,
-    input_tx: &Sender<(u64, RawDoc)>,
-    window: &InFlight,
-) {
-    for (seq, raw) in (0u64..).zip(docs) {
-        if !window.acquire(raw.len()) || input_tx.send((seq, raw)).is_err() {
+fn read_loop<I: DocStream>(mut docs: I, input_tx: &Sender<Batch>, window: &InFlight) {
+    let mut batch = Batch::with_capacity(BATCH_DOCS);
+    let mut batch_bytes = 0;
+    // Hands the batch to the workers; false once they are gone.
+    let hand_on = |batch: &mut Batch, batch_bytes: &mut usize| {
+        *batch_bytes = 0;
+        batch.is_empty()
+            || input_tx
+                .send(std::mem::replace(batch, Batch::with_capacity(BATCH_DOCS)))
+                .is_ok()
+    };
+    for seq in 0u64.. {
+        let full = batch.len() >= BATCH_DOCS || batch_bytes >= BATCH_BYTES;
+        if (full || !docs.next_is_ready()) && !hand_on(&mut batch, &mut batch_bytes) {
             return; // the writer stopped
         }
+        let Some(raw) = docs.next() else { break };
+        // Never wait for the writer while holding documents it may be
+        // waiting for.
+        if !window.try_acquire(raw.len())
+            && (!hand_on(&mut batch, &mut batch_bytes) || !window.acquire(raw.len()))
+        {
+            return; // the writer stopped
+        }
+        batch_bytes += raw.len();
+        batch.push((seq, raw));
     }
+    hand_on(&mut batch, &mut batch_bytes);
 }
 
 fn work_loop(
-    input_rx: &Receiver<(u64, RawDoc)>,
-    result_tx: &Sender<(u64, usize, Outcome)>,
+    input_rx: &Receiver<Batch>,
+    result_tx: &Sender<Done>,
     stop_rx: &Receiver<()>,
     stages: &[Box<dyn Stage>],
 ) {
     loop {
-        let (seq, raw) = select! {
+        let batch = select! {
             recv(input_rx) -> msg => match msg {
-                Ok(msg) => msg,
+                Ok(batch) => batch,
                 Err(_) => return, // the reader is done
             },
             recv(stop_rx) -> _ => return, // the writer stopped
         };
-        let n_bytes = raw.len();
-        let outcome = process(raw, stages);
-        if result_tx.send((seq, n_bytes, outcome)).is_err() {
+        let done: Done = batch
+            .into_iter()
+            .map(|(seq, raw)| (seq, raw.len(), process(raw, stages)))
+            .collect();
+        if result_tx.send(done).is_err() {
             return; // the writer stopped
         }
     }
@@ -240,7 +298,7 @@ pub fn process(raw: RawDoc, stages: &[Box<dyn Stage>]) -> Outcome {
 }
 
 fn write_loop(
-    result_rx: Receiver<(u64, usize, Outcome)>,
+    result_rx: Receiver<Done>,
     sink: &mut dyn Sink,
     window: &InFlight,
     on_written: &mut dyn FnMut(&Outcome),
@@ -250,11 +308,15 @@ fn write_loop(
     // in-flight window.
     let mut reorder: BTreeMap<u64, (usize, Outcome)> = BTreeMap::new();
     let mut next_seq = 0u64;
-    for (seq, n_bytes, outcome) in &result_rx {
-        reorder.insert(seq, (n_bytes, outcome));
+    for done in &result_rx {
+        let (mut n_written, mut n_written_bytes) = (0, 0);
+        for (seq, n_bytes, outcome) in done {
+            reorder.insert(seq, (n_bytes, outcome));
+        }
         while let Some((n_bytes, outcome)) = reorder.remove(&next_seq) {
             sink.write(&outcome)?;
-            window.release(n_bytes);
+            n_written += 1;
+            n_written_bytes += n_bytes;
             next_seq += 1;
             summary.n_docs += 1;
             match &outcome {
@@ -263,6 +325,7 @@ fn write_loop(
             }
             on_written(&outcome);
         }
+        window.release(n_written, n_written_bytes);
         if result_rx.is_empty() {
             // Nothing else is ready: hand what we have to the reader of our
             // output (this is what makes stdin-to-stdout streaming work).

@@ -134,7 +134,7 @@ fn run(args: &Args) -> anyhow::Result<u8> {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
     tracing::info!(n_inputs, threads, "starting");
-    let docs = reader::Reader::new(inputs, args.max_doc_bytes).skip(args.skip_docs);
+    let mut docs = reader::Reader::new(inputs, args.max_doc_bytes);
     let stages = pipeline::stages_up_to(args.stages);
     // Every output is checked and opened before any document is processed.
     let mut sink = open_outputs(&specs)?;
@@ -144,6 +144,7 @@ fn run(args: &Args) -> anyhow::Result<u8> {
 
     let show_progress = !args.quiet && n_inputs > 1 && std::io::stderr().is_terminal();
     let mut progress = Progress::new(show_progress);
+    docs.by_ref().take(args.skip_docs).for_each(drop);
     let result = pipeline::run(docs, &stages, sink.as_mut(), threads, &mut |o| {
         progress.tick(o)
     });

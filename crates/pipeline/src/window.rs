@@ -16,6 +16,9 @@ struct State {
     docs: usize,
     bytes: usize,
     closed: bool,
+    /// The reader waits for room (set and read under the lock, so a
+    /// release never misses it).
+    waiting: bool,
 }
 
 impl InFlight {
@@ -36,27 +39,49 @@ impl InFlight {
             if state.closed {
                 return false;
             }
-            let fits = state.docs == 0
-                || (state.docs < self.max_docs && state.bytes + bytes <= self.max_bytes);
-            if fits {
-                state.docs += 1;
-                state.bytes += bytes;
+            if self.take(&mut state, bytes) {
                 return true;
             }
+            state.waiting = true;
             state = self
                 .freed
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
+            state.waiting = false;
         }
     }
 
-    /// One document of `bytes` bytes was written.
-    pub(crate) fn release(&self, bytes: usize) {
+    /// Takes room for one more document of `bytes` bytes if there is some
+    /// now; false if there is not or the window is closed.
+    pub(crate) fn try_acquire(&self, bytes: usize) -> bool {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.docs -= 1;
+        !state.closed && self.take(&mut state, bytes)
+    }
+
+    fn take(&self, state: &mut State, bytes: usize) -> bool {
+        let fits = state.docs == 0
+            || (state.docs < self.max_docs && state.bytes + bytes <= self.max_bytes);
+        if fits {
+            state.docs += 1;
+            state.bytes += bytes;
+        }
+        fits
+    }
+
+    /// `n_docs` documents of `bytes` bytes in all were written.
+    pub(crate) fn release(&self, n_docs: usize, bytes: usize) {
+        if n_docs == 0 {
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.docs -= n_docs;
         state.bytes -= bytes;
+        let reader_waits = state.waiting;
         drop(state);
-        self.freed.notify_one();
+        // Waking is a system call: only when the reader waits.
+        if reader_waits {
+            self.freed.notify_one();
+        }
     }
 
     /// Stops the reader: every current and future `acquire` returns false.

@@ -36,7 +36,10 @@ impl std::fmt::Debug for Reader {
 
 /// A JSONL file or stream being read line by line.
 struct LineSource {
-    lines: Box<dyn BufRead + Send>,
+    lines: BufReader<Box<dyn Read + Send>>,
+    /// Whether a read may wait for a writer (standard input, a pipe): then
+    /// only a line already buffered is at hand.
+    may_wait: bool,
     /// `stem` for ids, `path` for sources.
     stem: String,
     path: String,
@@ -56,6 +59,22 @@ impl Reader {
         }
     }
 
+    /// Whether the next document is at hand: [`next`](Iterator::next)
+    /// returns it without waiting for whoever writes a pipe or terminal.
+    /// The next line of a regular file always is; of standard input or a
+    /// pipe only when it is already buffered. A consumer that collects
+    /// documents into batches hands a partial batch on when this is false,
+    /// so that a stream's documents are not held back.
+    pub fn next_is_ready(&self) -> bool {
+        match &self.current {
+            Some(src) if has_document_line(src.lines.buffer()) => true,
+            Some(src) if src.may_wait => false,
+            // Reading on stays in regular files, unless standard input is
+            // next (a file that is a pipe is known only once opened).
+            _ => !matches!(self.inputs.front(), Some(Input::Stdin)),
+        }
+    }
+
     fn next_line(&mut self) -> Option<RawDoc> {
         let max = self.max_doc_bytes;
         let src = self.current.as_mut()?;
@@ -65,7 +84,7 @@ impl Reader {
             src.line_no += 1;
             let id = format!("{}:{}", src.stem, src.line_no);
             let source = format!("{}:{}", src.path, src.line_no);
-            let read = read_line_limited(&mut *src.lines, &mut buf, max);
+            let read = read_line_limited(&mut src.lines, &mut buf, max);
             let body = match read {
                 Ok(Line::Eof) => {
                     self.current = None;
@@ -99,7 +118,8 @@ impl Reader {
         match input {
             Input::Stdin => {
                 self.current = Some(LineSource {
-                    lines: Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, io::stdin())),
+                    lines: BufReader::with_capacity(READ_BUFFER_BYTES, Box::new(io::stdin())),
+                    may_wait: true,
                     stem: "stdin".into(),
                     path: "stdin".into(),
                     line_no: 0,
@@ -126,14 +146,15 @@ impl Reader {
                         },
                         source,
                     }),
-                    (Format::Text, Ok(reader)) => Some(RawDoc {
+                    (Format::Text, Ok((reader, _))) => Some(RawDoc {
                         id: stem(&path),
                         body: read_whole(reader, self.max_doc_bytes, &source),
                         source,
                     }),
-                    (Format::Jsonl, Ok(reader)) => {
+                    (Format::Jsonl, Ok((reader, regular))) => {
                         self.current = Some(LineSource {
-                            lines: reader,
+                            lines: BufReader::with_capacity(READ_BUFFER_BYTES, reader),
+                            may_wait: !regular,
                             stem: stem(&path),
                             path: source,
                             line_no: 0,
@@ -165,17 +186,29 @@ impl Iterator for Reader {
     }
 }
 
-fn open_file(path: &Path, gzip: bool) -> io::Result<Box<dyn BufRead + Send>> {
+/// The file's bytes, inflated if `gzip`, and whether it is a regular file
+/// (not a pipe or device, whose reads may wait for a writer).
+fn open_file(path: &Path, gzip: bool) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let file = File::open(path)?;
-    if file.metadata()?.is_dir() {
+    let meta = file.metadata()?;
+    if meta.is_dir() {
         return Err(io::Error::other("is a directory"));
     }
-    Ok(if gzip {
-        let inflated = flate2::read::MultiGzDecoder::new(BufReader::new(file));
-        Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, inflated))
+    let bytes: Box<dyn Read + Send> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
     } else {
-        Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, file))
-    })
+        Box::new(file)
+    };
+    Ok((bytes, meta.is_file()))
+}
+
+/// Whether `buffered` holds a whole line with content: the next document
+/// (blank lines are skipped) can be read from it alone.
+fn has_document_line(buffered: &[u8]) -> bool {
+    buffered
+        .split_inclusive(|&b| b == b'\n')
+        .take_while(|line| line.ends_with(b"\n"))
+        .any(|line| !line.iter().all(u8::is_ascii_whitespace))
 }
 
 fn read_whole(reader: impl Read, max: usize, source: &str) -> Body {
@@ -278,6 +311,15 @@ mod tests {
             }
             out.push((line, buf));
         }
+    }
+
+    #[test]
+    fn a_document_line_is_whole_and_not_blank() {
+        assert!(has_document_line(b"{\"text\":\"a\"}\n{\"te"));
+        assert!(has_document_line(b"\n  \r\n{}\n"));
+        assert!(!has_document_line(b"{\"text\":\"a\"}"));
+        assert!(!has_document_line(b"\n \n{\"te"));
+        assert!(!has_document_line(b""));
     }
 
     #[test]
