@@ -151,6 +151,9 @@ enum Role {
     /// A word that, capitalised at the start of a sentence, begins no
     /// name ([`never_in_name_first`]: `He`, `But`, `However`).
     Opener,
+    /// A number (`1,250`, `12.5`, `1987`): in a name only beside another
+    /// part of it (`Boeing 747`, `1860 Munich`).
+    Number,
 }
 
 impl Role {
@@ -164,6 +167,9 @@ impl Role {
                 }
                 _ => Role::Any,
             };
+        }
+        if f & flag::NUMBER != 0 {
+            return Role::Number;
         }
         if f & flag::INIT_CAP != 0 {
             return if f & flag::MIXED == 0 && never_in_name_first(w.key) {
@@ -498,7 +504,7 @@ impl DocContext {
             for i in sent.clone() {
                 outside[i] = match self.role[i] {
                     Role::Punct | Role::Lower(InName::Never) => true,
-                    Role::Any | Role::Lower(_) => false,
+                    Role::Any | Role::Lower(_) | Role::Number => false,
                     // `Google, Inc.`, `Martin Luther King, Jr.`
                     Role::Comma => !(i + 1 < sent.end && is_name_suffix(words.word(i + 1))),
                     Role::Opener => self.ctx[i] & ctx::FIRST != 0,
@@ -517,6 +523,16 @@ impl DocContext {
             }
             for i in sent.clone().rev() {
                 if matches!(self.role[i], Role::Lower(InName::Inside | InName::NotLast))
+                    && (i + 1 == sent.end || outside[i + 1])
+                {
+                    outside[i] = true;
+                }
+            }
+            // A number between words outside every name is no part of one
+            // (`rose 12 pct`, `in 1987 ,`).
+            for i in sent.clone() {
+                if self.role[i] == Role::Number
+                    && (i == sent.start || outside[i - 1])
                     && (i + 1 == sent.end || outside[i + 1])
                 {
                     outside[i] = true;

@@ -89,6 +89,22 @@ fn is_start_word(w: &str) -> bool {
     maybe && START_LISTS.iter().any(|list| eq_any(w, list))
 }
 
+/// Whether a token may start a pattern of [`match_at`], by its first byte
+/// and length alone: most tokens are ruled out without looking further.
+fn may_start_pattern(w: &[u8]) -> bool {
+    match w.first() {
+        Some(b) if b.is_ascii_alphabetic() => {
+            let first = b.to_ascii_lowercase();
+            (w.len() < START_LETTERS.len() && START_LETTERS[w.len()] & (1 << (first - b'a')) != 0)
+                // `US$`, `HK$`
+                || (w.len() <= 3 && w.contains(&b'$'))
+        }
+        // Digits, `$`, and any other character (a currency symbol).
+        Some(&b) => b.is_ascii_digit() || b == b'$' || !b.is_ascii(),
+        None => false,
+    }
+}
+
 fn eq_any(word: &str, list: &[&str]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -334,10 +350,23 @@ pub(crate) fn add_numeric_entities(doc: &mut Document) {
         if r.end > doc.tokens.len() || r.start > r.end {
             continue;
         }
+        let tokens = &doc.tokens[r.clone()];
+        let bytes = |t: &document::Token| {
+            let (a, b) = (t.span.start as usize, t.span.end as usize);
+            doc.text.as_bytes().get(a..b).unwrap_or_default()
+        };
+        // Most sentences hold no token that may start a pattern.
+        if !tokens.iter().any(|t| may_start_pattern(bytes(t))) {
+            continue;
+        }
         words.clear();
-        words.extend(doc.tokens[r.clone()].iter().map(|t| t.span.text(&doc.text)));
+        words.extend(tokens.iter().map(|t| t.span.text(&doc.text)));
         let mut i = 0;
         while i < words.len() {
+            if !may_start_pattern(words[i].as_bytes()) {
+                i += 1;
+                continue;
+            }
             if let Some((n, label)) = match_at(&words, i) {
                 let n = n.min(words.len() - i);
                 let (a, b) = (r.start + i, r.start + i + n);
@@ -389,6 +418,19 @@ mod tests {
     fn label(words: &str) -> Option<(usize, Label)> {
         let w: Vec<&str> = words.split(' ').collect();
         match_at(&w, 0)
+    }
+
+    #[test]
+    fn the_quick_test_lets_every_pattern_start_through() {
+        for w in [
+            "Thursday", "4/8/2022", "February", "1990s", "$1.13bn", "£600m", "$", "US$", "hk$",
+            "76%", "5", "millions", "10:30", "today", "last", "Sept.", "€",
+        ] {
+            assert!(may_start_pattern(w.as_bytes()), "{w}");
+        }
+        for w in ["the", "Reuters", ",", "(", "US$5m", "of", "Reuters", ""] {
+            assert!(!may_start_pattern(w.as_bytes()), "{w}");
+        }
     }
 
     #[test]
