@@ -1075,6 +1075,11 @@ mod tests {
             outside_words("He met de Silva of Google , Inc. and the board ."),
             ["He", "met", "and", "the", "board", "."]
         );
+        // A number only beside a name part may belong to it.
+        assert_eq!(
+            outside_words("sales rose 12 pct to 1,250 Boeing 747 jets"),
+            ["sales", "rose", "12", "pct", "to", "jets"]
+        );
         // Capitals say little in a headline: the model decides.
         assert!(outside_words("BANK OF ENGLAND RAISES RATES AS PRICES RISE").is_empty());
     }
