@@ -97,7 +97,7 @@ fn may_start_pattern(w: &[u8]) -> bool {
             let first = b.to_ascii_lowercase();
             (w.len() < START_LETTERS.len() && START_LETTERS[w.len()] & (1 << (first - b'a')) != 0)
                 // `US$`, `HK$`
-                || (w.len() <= 3 && w.contains(&b'$'))
+                || (w.len() <= 3 && w.last() == Some(&b'$'))
         }
         // Digits, `$`, and any other character (a currency symbol).
         Some(&b) => b.is_ascii_digit() || b == b'$' || !b.is_ascii(),
@@ -218,7 +218,7 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
         return None;
     }
     // Most tokens are words that start no pattern: one test for them.
-    if w.starts_with(|c: char| c.is_ascii_alphabetic()) && !w.contains('$') && !is_start_word(w) {
+    if w.starts_with(|c: char| c.is_ascii_alphabetic()) && !w.ends_with('$') && !is_start_word(w) {
         return None;
     }
     let at = |k: usize| words.get(i + k).copied().unwrap_or("");
@@ -355,17 +355,17 @@ pub(crate) fn add_numeric_entities(doc: &mut Document) {
             let (a, b) = (t.span.start as usize, t.span.end as usize);
             doc.text.as_bytes().get(a..b).unwrap_or_default()
         };
-        // Most sentences hold no token that may start a pattern.
-        if !tokens.iter().any(|t| may_start_pattern(bytes(t))) {
-            continue;
-        }
+        // The words of the sentence, made once a token may start a pattern
+        // (most sentences hold none).
         words.clear();
-        words.extend(tokens.iter().map(|t| t.span.text(&doc.text)));
         let mut i = 0;
-        while i < words.len() {
-            if !may_start_pattern(words[i].as_bytes()) {
+        while i < tokens.len() {
+            if !may_start_pattern(bytes(&tokens[i])) {
                 i += 1;
                 continue;
+            }
+            if words.is_empty() {
+                words.extend(tokens.iter().map(|t| t.span.text(&doc.text)));
             }
             if let Some((n, label)) = match_at(&words, i) {
                 let n = n.min(words.len() - i);
