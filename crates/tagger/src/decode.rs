@@ -209,12 +209,43 @@ const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
 /// Tags that may follow a closed one: O, B-x, U-x.
 const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
 
+/// What a Viterbi step needs of the transitions into the tags that follow
+/// a closed one: made once per set of transitions, not per run (a run is
+/// often two or three tokens, and this is 81 transitions).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Openers {
+    /// The score of each opener after `O`.
+    from_o: [i64; OPENERS.len()],
+    /// The most any transition into an opener beats the one from `O`.
+    reach: i64,
+}
+
+impl Openers {
+    pub(crate) fn of(tr: &Transitions) -> Openers {
+        let from_o: [i64; OPENERS.len()] = OPENERS.map(|next| i64::from(tr.trans[next]));
+        let reach = OPENERS
+            .iter()
+            .zip(&from_o)
+            .map(|(&next, &o)| {
+                CLOSED
+                    .iter()
+                    .map(|&p| i64::from(tr.trans[p * N_TAGS + next]))
+                    .max()
+                    .unwrap_or(0)
+                    - o
+            })
+            .max()
+            .unwrap_or(0);
+        Openers { from_o, reach }
+    }
+}
+
 impl Viterbi {
     /// The best tag sequence for emission scores `emit[i * N_TAGS + tag]`
     /// of `n` tokens, written to `out`.
     #[cfg_attr(not(feature = "train"), allow(dead_code))]
     pub(crate) fn decode(&mut self, emit: &[i32], n: usize, tr: &Transitions, out: &mut Vec<u8>) {
-        self.decode_run(emit, n, tr, &tr.start, &tr.end, out);
+        self.decode_run(emit, n, tr, &Openers::of(tr), (&tr.start, &tr.end), out);
     }
 
     /// [`Viterbi::decode`] of a run of tokens inside a sentence, with the
@@ -228,8 +259,8 @@ impl Viterbi {
         emit: &[i32],
         n: usize,
         tr: &Transitions,
-        start: &[i32],
-        end: &[i32],
+        openers: &Openers,
+        (start, end): (&[i32], &[i32]),
         out: &mut Vec<u8>,
     ) {
         out.clear();
@@ -260,20 +291,7 @@ impl Viterbi {
         // most any transition into an opener beats the one from `O`.
         // Tags further below are not tried (usually all of them); the
         // result is that of the full maximum.
-        let from_o: [i64; OPENERS.len()] = OPENERS.map(|next| i64::from(trans[next]));
-        let reach = OPENERS
-            .iter()
-            .zip(&from_o)
-            .map(|(&next, &o)| {
-                CLOSED
-                    .iter()
-                    .map(|&p| i64::from(trans[p * N_TAGS + next]))
-                    .max()
-                    .unwrap_or(0)
-                    - o
-            })
-            .max()
-            .unwrap_or(0);
+        let Openers { from_o, reach } = *openers;
         for (em, back) in emit
             .chunks_exact(N_TAGS)
             .zip(self.back.chunks_exact_mut(N_TAGS))
@@ -472,7 +490,14 @@ mod tests {
                     tr.before_o().to_vec()
                 };
                 let emit = &emit[a * N_TAGS..b * N_TAGS];
-                vit.decode_run(emit, b - a, &tr, &start, &end, &mut run);
+                vit.decode_run(
+                    emit,
+                    b - a,
+                    &tr,
+                    &Openers::of(&tr),
+                    (&start, &end),
+                    &mut run,
+                );
                 pruned[a..b].copy_from_slice(&run);
                 a = b;
             }

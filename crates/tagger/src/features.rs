@@ -118,7 +118,7 @@ pub(crate) struct DocContext {
 #[derive(Debug, Clone, Copy)]
 struct LexEntry {
     /// The word: its bytes, zero-padded, if at most [`SHORT_WORD`] bytes
-    /// long, else its [`word_key`].
+    /// long, else a hash of them ([`LexEntry::id_of`]).
     id: u64,
     /// The length of a short word, or [`LONG_WORD`] or [`EMPTY_SLOT`].
     id_len: u8,
@@ -226,17 +226,26 @@ impl LexEntry {
         role: Role::Any,
     };
 
-    /// The cache identity of `word`: `(id, id_len)`, and its analysis if it
-    /// took one to make it.
+    /// The cache identity of `word`: `(id, id_len)`. A longer word is
+    /// known by a 64-bit hash of its bytes (two words of news sharing one
+    /// is about as likely as a clash of the model's own word hashes); its
+    /// analysis waits for a miss.
     #[inline]
-    fn id_of(word: &str) -> (u64, u8, Option<WordInfo>) {
-        if word.len() <= SHORT_WORD {
-            let mut bytes = [0u8; SHORT_WORD];
-            bytes[..word.len()].copy_from_slice(word.as_bytes());
-            (u64::from_le_bytes(bytes), word.len() as u8, None)
+    fn id_of(word: &str) -> (u64, u8) {
+        let bytes = word.as_bytes();
+        if bytes.len() <= SHORT_WORD {
+            let mut padded = [0u8; SHORT_WORD];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            (u64::from_le_bytes(padded), bytes.len() as u8)
         } else {
-            let info = analyse(word);
-            (word_key(&info), LONG_WORD, Some(info))
+            let mut chunks = bytes.chunks_exact(SHORT_WORD);
+            let mut h = bytes.len() as u64;
+            for chunk in &mut chunks {
+                h = combine(h, u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+            }
+            let mut rest = [0u8; SHORT_WORD];
+            rest[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+            (combine(h, u64::from_le_bytes(rest)), LONG_WORD)
         }
     }
 
@@ -261,13 +270,6 @@ impl LexEntry {
             role: Role::of(&w, word, case),
         }
     }
-}
-
-/// A key for the word of a token as written (the exact form folds digits,
-/// the lower-case key keeps them).
-#[inline]
-fn word_key(w: &WordInfo) -> u64 {
-    combine(w.exact, w.key).max(1)
 }
 
 impl DocContext {
@@ -304,17 +306,16 @@ impl DocContext {
         // way at once.
         for i in 0..n {
             let word = words.word(i);
-            let (id, id_len, info) = LexEntry::id_of(word);
+            let (id, id_len) = LexEntry::id_of(word);
             let e = if cache_id != 0 {
                 let slot = (id ^ u64::from(id_len)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
                 let slot = &mut self.lex_cache[slot as usize & (LEX_CACHE - 1)];
                 if slot.id != id || slot.id_len != id_len {
-                    let info = info.unwrap_or_else(|| analyse(word));
-                    *slot = LexEntry::new(lex, info, word, id, id_len);
+                    *slot = LexEntry::new(lex, analyse(word), word, id, id_len);
                 }
                 *slot
             } else {
-                LexEntry::new(lex, info.unwrap_or_else(|| analyse(word)), word, id, id_len)
+                LexEntry::new(lex, analyse(word), word, id, id_len)
             };
             self.info.push(e.info);
             self.case.push(e.case);

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::ops::Range;
 
-use crate::decode::{tag, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
+use crate::decode::{tag, Openers, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
 use crate::features::{
     agg_features, bigram_features, neighbour_features, neighbour_tags, own_features, s1_key,
     s1_pair_key, shape_features, token_key, AggFeature, Aggregates, DocContext, ShapeContext,
@@ -364,6 +364,7 @@ impl Model {
         sc: &mut Scratch,
     ) {
         let n = words.len();
+        let openers = self.trans.each_ref().map(Openers::of);
         sc.dc.compute(&self.lexicon, self.id, words, sentences);
         // Only the rows of scored tokens are written and read (see below).
         if sc.emit2.len() < n * N_TAGS {
@@ -495,6 +496,7 @@ impl Model {
                 &sc.emit1,
                 outside,
                 &self.trans[0],
+                &openers[0],
                 &mut sc.sent_tags,
                 &mut sc.tags1[sent.clone()],
             );
@@ -528,6 +530,7 @@ impl Model {
                 &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS],
                 outside,
                 &self.trans[1],
+                &openers[1],
                 &mut sc.sent_tags,
                 &mut sc.tags[sent.clone()],
             );
@@ -649,6 +652,7 @@ fn decode_runs(
     emit: &[i32],
     outside: &[bool],
     tr: &Transitions,
+    openers: &Openers,
     run_tags: &mut Vec<u8>,
     tags: &mut [u8],
 ) {
@@ -667,8 +671,8 @@ fn decode_runs(
             &emit[a * N_TAGS..b * N_TAGS],
             b - a,
             tr,
-            start,
-            end,
+            openers,
+            (start, end),
             run_tags,
         );
         tags[a..b].copy_from_slice(run_tags);
