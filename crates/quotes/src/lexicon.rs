@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Reporting cues (form, lemma, tag, core), derived from the shared
 /// reporting-verb gazetteer by `cargo xtask lexicons`.
@@ -302,6 +303,9 @@ fn chunk_of(bytes: &[u8], i: usize) -> u64 {
 /// Word classes and reporting cues.
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
+    /// Tells lexicons apart (a clone keeps it: same contents), so that
+    /// caches of lookups know whose lookups they hold.
+    id: u64,
     words: FxMap<Box<[u8]>, u32>,
     table: WordTable,
     /// A quick "certainly not in the lexicon" test for ASCII words: one bit
@@ -707,7 +711,9 @@ const ANAPHORS: &[&str] = &["this", "so", "that", "it", "as much"];
 impl Lexicon {
     /// The bundled lexicon.
     pub fn bundled() -> Lexicon {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let mut lex = Lexicon {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             words: FxMap::default(),
             table: WordTable::default(),
             filter: Vec::new(),
@@ -911,6 +917,12 @@ impl Lexicon {
         }
         let idx = self.table.get_with(len, |i| chunks[i])?;
         Some((idx, self.classes[idx as usize]))
+    }
+
+    /// What tells this lexicon apart from others (never 0).
+    #[inline]
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// An entry by index.
