@@ -111,9 +111,11 @@ impl<'a> Finder<'a> {
         }
         let mut soft = vec![false; scan.toks.len()];
         let mut soft_regions = Vec::new();
+        // Doubled apostrophes are quote-mark tokens: walk those.
+        let mut marks = scan.marks.iter().copied().peekable();
         for unit in &scan.units {
             let mut open: Option<u32> = None;
-            for t in unit.start..unit.end {
+            while let Some(t) = marks.next_if(|&t| t < unit.end) {
                 let tok = &scan.toks[t as usize];
                 if tok.kind == Kind::Quote && tok.mark.is_none() && tok.end - tok.start == 2 {
                     match open.take() {
@@ -1089,46 +1091,44 @@ impl<'a> Finder<'a> {
     // ---- pass 3: indirect and mixed --------------------------------------
 
     fn indirect_pass(&mut self) {
-        for s in 0..self.scan.sents.len() as u32 {
-            let (lo, hi) = self.sent_range(s);
-            let mut i = lo;
-            while i < hi {
-                // Most tokens are no cue: rule them out by their own class
-                // bits before looking at the per-token tables.
-                if !self.tok(i).is(class::CUE)
-                    || self.used[i as usize]
-                    || self.in_quote[i as usize] != 0
-                    || self.soft[i as usize]
-                {
-                    i += 1;
-                    continue;
-                }
-                let Some(hit) = self.cue_at(i, hi) else {
-                    i += 1;
-                    continue;
-                };
-                // A cue inside the content of an attribution found before in
-                // this sentence is reported speech within reported speech.
-                let nested = self
-                    .attrs
-                    .iter()
-                    .rev()
-                    .take_while(|a| a.sent == s)
-                    .any(|a| {
-                        a.kind != QuoteKind::Direct && a.parts.iter().any(|p| p.0 <= i && i < p.1)
-                    });
-                if nested {
-                    i = hit.range.1;
-                    continue;
-                }
-                if let Some(attr) = self.indirect_at(hit, s, lo, hi).filter(|a| self.accept(a)) {
-                    for k in hit.range.0..hit.range.1 {
-                        self.used[k as usize] = true;
-                    }
-                    self.attrs.push(attr);
-                }
-                i = hit.range.1;
+        // Only tokens with the cue class can start a cue: walk those, in
+        // order, skipping the tokens of each cue found.
+        let scan = self.scan;
+        let mut next = 0u32;
+        for &i in &scan.cues {
+            if i < next
+                || self.used[i as usize]
+                || self.in_quote[i as usize] != 0
+                || self.soft[i as usize]
+            {
+                continue;
             }
+            let s = self.tok(i).sent;
+            let (lo, hi) = self.sent_range(s);
+            let Some(hit) = self.cue_at(i, hi) else {
+                continue;
+            };
+            // A cue inside the content of an attribution found before in
+            // this sentence is reported speech within reported speech.
+            let nested = self
+                .attrs
+                .iter()
+                .rev()
+                .take_while(|a| a.sent == s)
+                .any(|a| {
+                    a.kind != QuoteKind::Direct && a.parts.iter().any(|p| p.0 <= i && i < p.1)
+                });
+            if nested {
+                next = hit.range.1;
+                continue;
+            }
+            if let Some(attr) = self.indirect_at(hit, s, lo, hi).filter(|a| self.accept(a)) {
+                for k in hit.range.0..hit.range.1 {
+                    self.used[k as usize] = true;
+                }
+                self.attrs.push(attr);
+            }
+            next = hit.range.1;
         }
     }
 

@@ -211,7 +211,14 @@ struct WordTable {
     slots: Vec<Slot>,
     /// Chunks 1..4 of keys longer than 8 bytes.
     rest: Vec<[u64; 3]>,
+    /// A blocked Bloom filter of the keys (see [`WordTable::bloom_bits`]):
+    /// 8 KB, so it stays in the first-level cache where the slots do not,
+    /// and most words that are not keys never touch a slot.
+    bloom: Vec<u64>,
 }
+
+/// log2 of the number of 64-bit words of [`WordTable::bloom`].
+const BLOOM_BITS: u32 = 10;
 
 impl WordTable {
     fn hash(key: &Packed, len: usize) -> u64 {
@@ -221,6 +228,15 @@ impl WordTable {
         }
         h.add(len as u64);
         h.hash
+    }
+
+    /// The Bloom filter word of a key's hash and the three bits set in it
+    /// (from the hash's high bits, the well-mixed ones).
+    #[inline]
+    fn bloom_bits(hash: u64) -> (usize, u64) {
+        let word = (hash >> (64 - BLOOM_BITS)) as usize;
+        let bit = |k: u32| 1u64 << ((hash >> (64 - BLOOM_BITS - 6 * k)) & 63);
+        (word, bit(1) | bit(2) | bit(3))
     }
 
     fn build(words: &FxMap<Box<[u8]>, u32>) -> WordTable {
@@ -233,6 +249,7 @@ impl WordTable {
             shift: 64 - cap.trailing_zeros(),
             slots: vec![Slot::default(); cap],
             rest: vec![[0; 3]; cap],
+            bloom: vec![0; 1 << BLOOM_BITS],
         };
         for (key, &entry) in words {
             if key.is_empty() || key.len() > MAX_WORD {
@@ -240,7 +257,10 @@ impl WordTable {
             }
             assert!(entry < 1 << 24, "lexicon entries fit in 24 bits");
             let packed = pack(key);
-            let mut i = (WordTable::hash(&packed, key.len()) >> t.shift) as usize;
+            let hash = WordTable::hash(&packed, key.len());
+            let (word, bits) = WordTable::bloom_bits(hash);
+            t.bloom[word] |= bits;
+            let mut i = (hash >> t.shift) as usize;
             while t.slots[i].meta != 0 {
                 i = (i + 1) & t.mask;
             }
@@ -264,6 +284,10 @@ impl WordTable {
             h.add(chunk(i));
         }
         h.add(len as u64);
+        let (word, bits) = WordTable::bloom_bits(h.hash);
+        if self.bloom[word] & bits != bits {
+            return None;
+        }
         let first = chunk(0);
         let mut slot = (h.hash >> self.shift) as usize;
         loop {
@@ -1010,6 +1034,55 @@ mod tests {
         ] {
             let (classes, _) = lex.get(word).map(|(_, e)| (e.classes, ())).unwrap();
             assert!(classes & class::ROLE != 0, "{word} is a role noun");
+        }
+    }
+
+    #[test]
+    fn every_word_is_found_past_the_filters() {
+        // The filters in front of the table (by length and letters, and the
+        // Bloom filter) must never turn a lexicon word away.
+        let lex = Lexicon::bundled();
+        let lists = [
+            SUBJECT_PRONOUNS,
+            PERSONAL_PRONOUNS,
+            PLURAL_PRONOUNS,
+            OBJECT_PRONOUNS,
+            DETERMINERS,
+            AUXILIARIES,
+            NEGATED_AUXILIARIES,
+            CONTRACTED_SUBJECTS,
+            BE_FORMS,
+            ADVERBS,
+            NEGATIONS,
+            PREPOSITIONS,
+            CONJUNCTIONS,
+            WH_WORDS,
+            TIME_WORDS,
+            OTHER_VERBS,
+            GROUP_NOUNS,
+            LEADER_NOUNS,
+        ];
+        let cue_words = [CUES, EXTRA_CUES]
+            .into_iter()
+            .flat_map(|tsv| tsv.lines().skip(1))
+            .filter_map(|line| line.split([' ', '\t']).next());
+        let words: Vec<&str> = lists
+            .iter()
+            .flat_map(|l| l.iter().copied())
+            .chain(ROLE_NOUNS.lines())
+            .chain(cue_words)
+            .filter(|w| !w.contains(' ') && w.len() <= MAX_WORD)
+            .collect();
+        assert!(words.len() > 1500, "{} words", words.len());
+        for word in words {
+            let upper = word.to_uppercase();
+            for form in [word, upper.as_str()] {
+                let text = format!("x {form} y");
+                assert!(
+                    lex.lookup_at(text.as_bytes(), 2, 2 + form.len()).is_some(),
+                    "{form}"
+                );
+            }
         }
     }
 

@@ -35,15 +35,15 @@ pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
     let mut out: Vec<Quoted> = Vec::new();
     let mut stack: Vec<(u32, bool)> = Vec::new();
     let mut prev_unit_open: Option<bool> = None;
+    // Only quote-mark tokens have a mark: walk those.
+    let mut marks = scan.marks.iter().copied().peekable();
     for (u, unit) in scan.units.iter().enumerate() {
         stack.clear();
         let first_in_unit = out.len();
         let mut seen_mark = false;
-        let mut t = unit.start;
-        while t < unit.end {
+        while let Some(t) = marks.next_if(|&t| t < unit.end) {
             let tok = &scan.toks[t as usize];
             let Some(mark) = tok.mark else {
-                t += 1;
                 continue;
             };
             match mark {
@@ -80,7 +80,6 @@ pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
                 }
             }
             seen_mark = true;
-            t += 1;
         }
         // Whatever is still open: a double quote runs to the end of the unit
         // (news style for a quote that goes on in the next paragraph); a

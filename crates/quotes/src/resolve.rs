@@ -31,7 +31,7 @@ pub(crate) fn resolve(
     quoted: &[bool],
 ) -> Vec<Resolved> {
     let mut out = vec![Resolved::default(); attrs.len()];
-    if doc.clusters.is_empty() || doc.entities.is_empty() {
+    if attrs.is_empty() || doc.clusters.is_empty() || doc.entities.is_empty() {
         return out;
     }
     let ctx = Ctx::new(doc, scan, quoted);
@@ -71,18 +71,7 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(doc: &'a Document, scan: &'a Scan, quoted: &'a [bool]) -> Self {
-        let mut tok_entity = vec![None; scan.toks.len()];
-        let mut e = 0usize;
-        for (t, tok) in scan.toks.iter().enumerate() {
-            while e < doc.entities.len() && doc.entities[e].span.end <= tok.start {
-                e += 1;
-            }
-            if let Some(ent) = doc.entities.get(e) {
-                if ent.span.start < tok.end && tok.start < ent.span.end {
-                    tok_entity[t] = Some(e as u32);
-                }
-            }
-        }
+        let tok_entity = tok_entities(doc, scan);
         Ctx {
             doc,
             scan,
@@ -352,6 +341,78 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// For every scan token: the entity covering it, if any (the first one, if
+/// several do).
+fn tok_entities(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
+    let entities = &doc.entities;
+    let mut prev_end = 0;
+    let ordered = scan.ordered
+        && entities.iter().all(|e| {
+            let ok = prev_end <= e.span.start && e.span.start <= e.span.end;
+            prev_end = e.span.end;
+            ok
+        });
+    if ordered {
+        tok_entities_by_entity(doc, scan)
+    } else {
+        tok_entities_by_token(doc, scan)
+    }
+}
+
+/// [`tok_entities`] when tokens and entities are both in text order
+/// without overlaps: each entity's tokens are found by a search from the
+/// previous entity's, instead of testing every token.
+fn tok_entities_by_entity(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
+    let toks = &scan.toks;
+    let mut tok_entity = vec![None; toks.len()];
+    let mut a = 0usize;
+    for (e, ent) in doc.entities.iter().enumerate() {
+        a = gallop(toks, a, |t| t.end <= ent.span.start);
+        let mut b = a;
+        while b < toks.len() && toks[b].start < ent.span.end {
+            tok_entity[b].get_or_insert(e as u32);
+            b += 1;
+        }
+    }
+    tok_entity
+}
+
+/// [`tok_entities`] in any case: a walk over the tokens that keeps its
+/// place in the entities.
+fn tok_entities_by_token(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
+    let entities = &doc.entities;
+    let mut tok_entity = vec![None; scan.toks.len()];
+    let mut e = 0usize;
+    for (t, tok) in scan.toks.iter().enumerate() {
+        while e < entities.len() && entities[e].span.end <= tok.start {
+            e += 1;
+        }
+        if let Some(ent) = entities.get(e) {
+            if ent.span.start < tok.end && tok.start < ent.span.end {
+                tok_entity[t] = Some(e as u32);
+            }
+        }
+    }
+    tok_entity
+}
+
+/// The first index at or after `from` whose token fails `before`, which
+/// holds for a prefix of `toks[from..]`: an exponential then a binary
+/// search, since the answer is usually a few tokens on.
+fn gallop(toks: &[Tok], from: usize, before: impl Fn(&Tok) -> bool) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    loop {
+        let probe = lo + step - 1;
+        if probe >= toks.len() || !before(&toks[probe]) {
+            let hi = probe.min(toks.len());
+            return lo + toks[lo..hi].partition_point(&before);
+        }
+        lo = probe + 1;
+        step *= 2;
+    }
+}
+
 fn is_leader_word(w: &str) -> bool {
     matches!(
         w,
@@ -395,4 +456,65 @@ pub(crate) fn np_head(scan: &Scan, text: &str, sp: Range) -> u32 {
         }
     }
     sp.1.saturating_sub(1).max(sp.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use document::{Entity, Span};
+
+    #[test]
+    fn entities_of_tokens_are_the_same_by_entity_and_by_token() {
+        let text = "Dr. Jens Stoltenberg met NATO-Russia envoys in Oslo on Monday, \
+                    said the U.S. State Department's spokesman Ned Price.";
+        let mut doc = Document::new("t", "test", text);
+        let lex = Lexicon::bundled();
+        let words: Vec<Span> = text
+            .split(' ')
+            .scan(0, |at, w| {
+                let s = Span::new(*at, *at + w.len());
+                *at += w.len() + 1;
+                Some(s)
+            })
+            .collect();
+        let span_of = |word: &str| {
+            let start = text.find(word).unwrap();
+            Span::new(start, start + word.len())
+        };
+        // Entities starting and ending inside tokens (`NATO`, `Russia` in
+        // one token), an empty one, and whole-word ones.
+        let mentions = [
+            span_of("Jens Stoltenberg"),
+            span_of("NATO"),
+            span_of("Russia"),
+            Span::new(words[6].start as usize, words[6].start as usize),
+            span_of("Oslo"),
+            span_of("Monday"),
+            span_of("U.S. State Department"),
+            span_of("Ned Price"),
+        ];
+        doc.entities = mentions
+            .iter()
+            .map(|&span| Entity {
+                span,
+                label: Label::Org,
+                tokens: 0..0,
+                sentence_idx: 0,
+                cluster: None,
+            })
+            .collect();
+        let scan = Scan::new(&doc, &lex, false);
+        assert!(scan.ordered);
+        let by_entity = tok_entities_by_entity(&doc, &scan);
+        assert_eq!(by_entity, tok_entities_by_token(&doc, &scan));
+        assert_eq!(by_entity.iter().flatten().count(), 10);
+        assert_eq!(tok_entities(&doc, &scan), by_entity);
+        // Out of order: the walk over the tokens decides.
+        doc.entities.swap(0, 4);
+        assert_eq!(
+            tok_entities(&doc, &scan),
+            tok_entities_by_token(&doc, &scan)
+        );
+    }
 }

@@ -178,6 +178,16 @@ pub(crate) struct Scan {
     pub toks: Vec<Tok>,
     pub sents: Vec<Sent>,
     pub units: Vec<Unit>,
+    /// Indices of the quote-mark tokens ([`Kind::Quote`]), in order: the
+    /// passes that only care about marks walk these, not every token.
+    pub marks: Vec<u32>,
+    /// Indices of the tokens that may start a reporting cue
+    /// ([`class::CUE`]), in order.
+    pub cues: Vec<u32>,
+    /// Whether the units, hence the tokens, are in text order without
+    /// overlaps (always so for a segmenter's paragraphs), so that tokens
+    /// can be found by binary search on their offsets.
+    pub ordered: bool,
     /// Word fields by the word's bytes, kept from one document to the next.
     words: WordCache,
 }
@@ -259,9 +269,12 @@ impl Scan {
         scan.toks.clear();
         scan.sents.clear();
         scan.units.clear();
+        scan.marks.clear();
+        scan.cues.clear();
         scan.words.prepare(lex);
         let text = doc.text.as_str();
         let units = units_of(doc);
+        scan.ordered = units.windows(2).all(|w| w[0].end <= w[1].start);
         // News text averages a token per five bytes; a quarter more room
         // spares most documents the copy of a grown token table.
         scan.toks.reserve(text.len() / 4 + 16);
@@ -311,7 +324,14 @@ impl Scan {
                 }
                 // Token `t` belongs to the sentence being built, which is
                 // pushed next: set here, while the token is in cache.
-                scan.toks[t as usize].sent = scan.sents.len() as u32;
+                let tok = &mut scan.toks[t as usize];
+                tok.sent = scan.sents.len() as u32;
+                if tok.kind == Kind::Quote {
+                    scan.marks.push(t);
+                }
+                if tok.classes & class::CUE != 0 {
+                    scan.cues.push(t);
+                }
             }
             if last > sent_start {
                 scan.sents.push(Sent {
@@ -927,7 +947,7 @@ impl WordFields {
 const CACHED_WORD: usize = 16;
 
 /// log2 of the number of [`WordCache`] slots.
-const WORD_CACHE_BITS: u32 = 12;
+const WORD_CACHE_BITS: u32 = 13;
 
 /// One slot of the [`WordCache`]: a word of up to [`CACHED_WORD`] bytes,
 /// zero padded, with its fields.
