@@ -93,6 +93,17 @@ pub(crate) struct Finder<'a> {
     pub attrs: Vec<Attr>,
 }
 
+/// The per-token tables of a [`Finder`], handed from one document's finder
+/// to the next for their memory.
+#[derive(Debug, Default)]
+pub(crate) struct Tables {
+    in_quote: Vec<u32>,
+    used: Vec<bool>,
+    soft: Vec<bool>,
+    soft_regions: Vec<(u32, u32, u32)>,
+    quote_attr: Vec<Option<usize>>,
+}
+
 impl<'a> Finder<'a> {
     pub fn new(
         text: &'a str,
@@ -100,8 +111,25 @@ impl<'a> Finder<'a> {
         lex: &'a Lexicon,
         quotes: &'a [Quoted],
         gate: Gate<'a>,
+        tables: Tables,
     ) -> Self {
-        let mut in_quote = vec![0u32; scan.toks.len()];
+        let Tables {
+            mut in_quote,
+            mut used,
+            mut soft,
+            mut soft_regions,
+            mut quote_attr,
+        } = tables;
+        let n = scan.toks.len();
+        in_quote.clear();
+        in_quote.resize(n, 0);
+        used.clear();
+        used.resize(n, false);
+        soft.clear();
+        soft.resize(n, false);
+        soft_regions.clear();
+        quote_attr.clear();
+        quote_attr.resize(quotes.len(), None);
         for (qi, q) in quotes.iter().enumerate() {
             let from = q.open.unwrap_or(q.inner_start);
             let to = q.close.map_or(q.inner_end, |c| c + 1);
@@ -109,8 +137,6 @@ impl<'a> Finder<'a> {
                 *slot = qi as u32 + 1;
             }
         }
-        let mut soft = vec![false; scan.toks.len()];
-        let mut soft_regions = Vec::new();
         // Doubled apostrophes are quote-mark tokens: walk those.
         let mut marks = scan.marks.iter().copied().peekable();
         for unit in &scan.units {
@@ -137,22 +163,36 @@ impl<'a> Finder<'a> {
             quotes,
             gate,
             in_quote,
-            used: vec![false; scan.toks.len()],
+            used,
             soft,
             soft_regions,
-            quote_attr: vec![None; quotes.len()],
+            quote_attr,
             attrs: Vec::new(),
         }
     }
 
-    /// For every token: whether it is quoted (inside quote marks, or between
-    /// doubled apostrophes).
-    pub fn quoted(&self) -> Vec<bool> {
-        self.in_quote
-            .iter()
-            .zip(&self.soft)
-            .map(|(&q, &s)| q != 0 || s)
-            .collect()
+    /// Writes to `out` (emptied first), for every token, whether it is
+    /// quoted (inside quote marks, or between doubled apostrophes).
+    pub fn quoted(&self, out: &mut Vec<bool>) {
+        out.clear();
+        out.extend(
+            self.in_quote
+                .iter()
+                .zip(&self.soft)
+                .map(|(&q, &s)| q != 0 || s),
+        );
+    }
+
+    /// The attributions found, and the tables for the next finder.
+    pub fn finish(self) -> (Vec<Attr>, Tables) {
+        let tables = Tables {
+            in_quote: self.in_quote,
+            used: self.used,
+            soft: self.soft,
+            soft_regions: self.soft_regions,
+            quote_attr: self.quote_attr,
+        };
+        (self.attrs, tables)
     }
 
     /// Runs the three passes.

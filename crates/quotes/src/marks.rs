@@ -29,10 +29,10 @@ pub(crate) struct Quoted {
     pub speechlike: bool,
 }
 
-/// Pairs the marks of every unit and returns the top-level quoted spans in
-/// text order.
-pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
-    let mut out: Vec<Quoted> = Vec::new();
+/// Pairs the marks of every unit and writes the top-level quoted spans, in
+/// text order, to `out` (emptied first).
+pub(crate) fn pair(scan: &Scan, out: &mut Vec<Quoted>) {
+    out.clear();
     let mut stack: Vec<(u32, bool)> = Vec::new();
     let mut prev_unit_open: Option<bool> = None;
     // Only quote-mark tokens have a mark: walk those.
@@ -114,10 +114,9 @@ pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
         }
         prev_unit_open = unit_open;
     }
-    for q in &mut out {
+    for q in out.iter_mut() {
         classify(scan, q);
     }
-    out
 }
 
 fn make(scan: &Scan, open: Option<u32>, close: Option<u32>, unit: u32) -> Quoted {

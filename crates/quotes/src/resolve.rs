@@ -24,17 +24,20 @@ pub(crate) struct Resolved {
 }
 
 /// Resolves every attribution's speaker, in text order.
+/// `tok_entity` is memory for the entity of every token.
 pub(crate) fn resolve(
     doc: &Document,
     scan: &Scan,
     attrs: &[Attr],
     quoted: &[bool],
+    tok_entity: &mut Vec<Option<u32>>,
 ) -> Vec<Resolved> {
     let mut out = vec![Resolved::default(); attrs.len()];
     if attrs.is_empty() || doc.clusters.is_empty() || doc.entities.is_empty() {
         return out;
     }
-    let ctx = Ctx::new(doc, scan, quoted);
+    tok_entities(doc, scan, tok_entity);
+    let ctx = Ctx::new(doc, scan, quoted, tok_entity);
     // Process in text order of the speaker's evidence (the cue), so that a
     // pronoun sees the attributions before it.
     let mut order: Vec<usize> = (0..attrs.len()).collect();
@@ -62,7 +65,7 @@ struct Ctx<'a> {
     /// the quoted speaker's words, not antecedents.
     quoted: &'a [bool],
     /// For every scan token: the entity covering it, if any.
-    tok_entity: Vec<Option<u32>>,
+    tok_entity: &'a [Option<u32>],
     /// Per cluster: lowercased title words, and whether a title is a
     /// leadership one. Built on first use: only definite nominal speakers
     /// (`the NATO chief`) need it, and building it scans the document.
@@ -70,8 +73,12 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(doc: &'a Document, scan: &'a Scan, quoted: &'a [bool]) -> Self {
-        let tok_entity = tok_entities(doc, scan);
+    fn new(
+        doc: &'a Document,
+        scan: &'a Scan,
+        quoted: &'a [bool],
+        tok_entity: &'a [Option<u32>],
+    ) -> Self {
         Ctx {
             doc,
             scan,
@@ -341,9 +348,11 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// For every scan token: the entity covering it, if any (the first one, if
-/// several do).
-fn tok_entities(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
+/// Writes to `tok_entity`, for every scan token, the entity covering it,
+/// if any (the first one, if several do).
+fn tok_entities(doc: &Document, scan: &Scan, tok_entity: &mut Vec<Option<u32>>) {
+    tok_entity.clear();
+    tok_entity.resize(scan.toks.len(), None);
     let entities = &doc.entities;
     let mut prev_end = 0;
     let ordered = scan.ordered
@@ -353,18 +362,17 @@ fn tok_entities(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
             ok
         });
     if ordered {
-        tok_entities_by_entity(doc, scan)
+        tok_entities_by_entity(doc, scan, tok_entity);
     } else {
-        tok_entities_by_token(doc, scan)
+        tok_entities_by_token(doc, scan, tok_entity);
     }
 }
 
 /// [`tok_entities`] when tokens and entities are both in text order
 /// without overlaps: each entity's tokens are found by a search from the
 /// previous entity's, instead of testing every token.
-fn tok_entities_by_entity(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
+fn tok_entities_by_entity(doc: &Document, scan: &Scan, tok_entity: &mut [Option<u32>]) {
     let toks = &scan.toks;
-    let mut tok_entity = vec![None; toks.len()];
     let mut a = 0usize;
     for (e, ent) in doc.entities.iter().enumerate() {
         a = gallop(toks, a, |t| t.end <= ent.span.start);
@@ -374,14 +382,12 @@ fn tok_entities_by_entity(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
             b += 1;
         }
     }
-    tok_entity
 }
 
 /// [`tok_entities`] in any case: a walk over the tokens that keeps its
 /// place in the entities.
-fn tok_entities_by_token(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
+fn tok_entities_by_token(doc: &Document, scan: &Scan, tok_entity: &mut [Option<u32>]) {
     let entities = &doc.entities;
-    let mut tok_entity = vec![None; scan.toks.len()];
     let mut e = 0usize;
     for (t, tok) in scan.toks.iter().enumerate() {
         while e < entities.len() && entities[e].span.end <= tok.start {
@@ -393,7 +399,6 @@ fn tok_entities_by_token(doc: &Document, scan: &Scan) -> Vec<Option<u32>> {
             }
         }
     }
-    tok_entity
 }
 
 /// The first index at or after `from` whose token fails `before`, which
@@ -506,15 +511,28 @@ mod tests {
             .collect();
         let scan = Scan::new(&doc, &lex, false);
         assert!(scan.ordered);
-        let by_entity = tok_entities_by_entity(&doc, &scan);
-        assert_eq!(by_entity, tok_entities_by_token(&doc, &scan));
-        assert_eq!(by_entity.iter().flatten().count(), 10);
-        assert_eq!(tok_entities(&doc, &scan), by_entity);
+        let n = scan.toks.len();
+        let by_entity = |doc: &Document| {
+            let mut out = vec![None; n];
+            tok_entities_by_entity(doc, &scan, &mut out);
+            out
+        };
+        let by_token = |doc: &Document| {
+            let mut out = vec![None; n];
+            tok_entities_by_token(doc, &scan, &mut out);
+            out
+        };
+        let either = |doc: &Document| {
+            // Memory of another document's tables first.
+            let mut out = vec![Some(7); 3];
+            tok_entities(doc, &scan, &mut out);
+            out
+        };
+        assert_eq!(by_entity(&doc), by_token(&doc));
+        assert_eq!(by_entity(&doc).iter().flatten().count(), 10);
+        assert_eq!(either(&doc), by_entity(&doc));
         // Out of order: the walk over the tokens decides.
         doc.entities.swap(0, 4);
-        assert_eq!(
-            tok_entities(&doc, &scan),
-            tok_entities_by_token(&doc, &scan)
-        );
+        assert_eq!(either(&doc), by_token(&doc));
     }
 }

@@ -188,6 +188,8 @@ pub(crate) struct Scan {
     /// overlaps (always so for a segmenter's paragraphs), so that tokens
     /// can be found by binary search on their offsets.
     pub ordered: bool,
+    /// The units' byte spans (kept for their memory).
+    unit_spans: Vec<Span>,
     /// Word fields by the word's bytes, kept from one document to the next.
     words: WordCache,
 }
@@ -273,7 +275,8 @@ impl Scan {
         scan.cues.clear();
         scan.words.prepare(lex);
         let text = doc.text.as_str();
-        let units = units_of(doc);
+        let mut units = std::mem::take(&mut scan.unit_spans);
+        units_of(doc, &mut units);
         scan.ordered = units.windows(2).all(|w| w[0].end <= w[1].start);
         // News text averages a token per five bytes; a quarter more room
         // spares most documents the copy of a grown token table.
@@ -341,6 +344,7 @@ impl Scan {
                 });
             }
         }
+        scan.unit_spans = units;
     }
 }
 
@@ -515,19 +519,20 @@ fn is_abbreviation(word: &str) -> bool {
 /// Units: the document's paragraphs (or its text) cut at line breaks, except
 /// where a line is plainly wrapped (it ends in a letter or comma and the next
 /// starts lowercase).
-fn units_of(doc: &Document) -> Vec<Span> {
+/// They are written to `units`, emptied first.
+fn units_of(doc: &Document, units: &mut Vec<Span>) {
+    units.clear();
     let text = doc.text.as_str();
-    let paragraphs: Vec<Span> = if doc.paragraphs.is_empty() {
-        vec![Span::new(0, text.len())]
+    let whole = [Span::new(0, text.len())];
+    let paragraphs: &[Span] = if doc.paragraphs.is_empty() {
+        &whole
     } else {
-        doc.paragraphs
-            .iter()
-            .copied()
-            .filter(|p| p.end as usize <= text.len() && p.start <= p.end)
-            .collect()
+        &doc.paragraphs
     };
-    let mut units = Vec::with_capacity(paragraphs.len());
-    for para in paragraphs {
+    for &para in paragraphs
+        .iter()
+        .filter(|p| p.end as usize <= text.len() && p.start <= p.end)
+    {
         let Some(slice) = text.get(para.range()) else {
             continue;
         };
@@ -543,18 +548,11 @@ fn units_of(doc: &Document) -> Vec<Span> {
             if wrapped {
                 continue;
             }
-            push_trimmed(&mut units, slice, para.start as usize, line_start, i);
+            push_trimmed(units, slice, para.start as usize, line_start, i);
             line_start = i + 1;
         }
-        push_trimmed(
-            &mut units,
-            slice,
-            para.start as usize,
-            line_start,
-            slice.len(),
-        );
+        push_trimmed(units, slice, para.start as usize, line_start, slice.len());
     }
-    units
 }
 
 fn push_trimmed(units: &mut Vec<Span>, slice: &str, base: usize, start: usize, end: usize) {
