@@ -62,10 +62,13 @@ fn blocks_cue(tok: &Tok, text: &str) -> bool {
     tok.is(class::DET) && !tok.is(class::PRON_OBJ) || tok.is_word() && eq_lower(tok, text, "to")
 }
 
+/// Whether the token's text is `word` in any case (the token's length
+/// first: most tokens fail there).
 #[inline]
 fn eq_lower(tok: &Tok, text: &str, word: &str) -> bool {
-    let w = &text[tok.start as usize..tok.end as usize];
-    w.len() == word.len() && w.eq_ignore_ascii_case(word)
+    (tok.end - tok.start) as usize == word.len()
+        && text.as_bytes()[tok.start as usize..tok.end as usize]
+            .eq_ignore_ascii_case(word.as_bytes())
 }
 
 /// The attribution finder for one document.
@@ -1680,19 +1683,23 @@ fn trim_end_punct(f: &Finder<'_>, start: u32, mut end: u32) -> u32 {
 /// Conjunctions that open an adverbial clause a reported content can start
 /// with (`said if Trump wins, ...`).
 fn is_subordinator(tok: &Tok, text: &str) -> bool {
-    [
-        "if", "when", "because", "although", "though", "while", "unless", "once",
-    ]
-    .iter()
-    .any(|w| eq_lower(tok, text, w))
+    // All are conjunctions in the lexicon: the class bit rules out the rest.
+    tok.is(class::CONJ)
+        && [
+            "if", "when", "because", "although", "though", "while", "unless", "once",
+        ]
+        .iter()
+        .any(|w| eq_lower(tok, text, w))
 }
 
 /// Prepositions that may sit inside a speaker NP (`a spokesman for the
 /// ministry`, `the head of the military bloc`).
 fn is_np_preposition(tok: &Tok, text: &str) -> bool {
-    ["of", "for", "at", "from"]
-        .iter()
-        .any(|w| eq_lower(tok, text, w))
+    // All are prepositions in the lexicon: the class bit rules out the rest.
+    tok.is(class::PREP)
+        && ["of", "for", "at", "from"]
+            .iter()
+            .any(|w| eq_lower(tok, text, w))
 }
 
 /// What follows a cue.

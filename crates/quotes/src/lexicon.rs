@@ -1087,6 +1087,23 @@ mod tests {
     }
 
     #[test]
+    fn words_the_finder_compares_have_the_class_it_tests_first() {
+        // `attrib::is_np_preposition` and `attrib::is_subordinator` test
+        // the class bit before comparing the text.
+        let lex = Lexicon::bundled();
+        let has =
+            |word: &str, bits: u32| lex.get(word).is_some_and(|(_, e)| e.classes & bits == bits);
+        for word in ["of", "for", "at", "from"] {
+            assert!(has(word, class::PREP), "{word}");
+        }
+        for word in [
+            "if", "when", "because", "although", "though", "while", "unless", "once",
+        ] {
+            assert!(has(word, class::CONJ), "{word}");
+        }
+    }
+
+    #[test]
     fn curly_apostrophes_match_straight_ones() {
         let lex = Lexicon::bundled();
         assert!(lex.get("\u{2019}s").is_some());

@@ -353,28 +353,25 @@ impl<'a> Ctx<'a> {
 fn tok_entities(doc: &Document, scan: &Scan, tok_entity: &mut Vec<Option<u32>>) {
     tok_entity.clear();
     tok_entity.resize(scan.toks.len(), None);
-    let entities = &doc.entities;
-    let mut prev_end = 0;
-    let ordered = scan.ordered
-        && entities.iter().all(|e| {
-            let ok = prev_end <= e.span.start && e.span.start <= e.span.end;
-            prev_end = e.span.end;
-            ok
-        });
-    if ordered {
-        tok_entities_by_entity(doc, scan, tok_entity);
-    } else {
+    if !(scan.ordered && tok_entities_by_entity(doc, scan, tok_entity)) {
+        tok_entity.fill(None);
         tok_entities_by_token(doc, scan, tok_entity);
     }
 }
 
 /// [`tok_entities`] when tokens and entities are both in text order
 /// without overlaps: each entity's tokens are found by a search from the
-/// previous entity's, instead of testing every token.
-fn tok_entities_by_entity(doc: &Document, scan: &Scan, tok_entity: &mut [Option<u32>]) {
+/// previous entity's, instead of testing every token. False (and
+/// `tok_entity` partly written) if the entities are not in order.
+fn tok_entities_by_entity(doc: &Document, scan: &Scan, tok_entity: &mut [Option<u32>]) -> bool {
     let toks = &scan.toks;
     let mut a = 0usize;
+    let mut prev_end = 0;
     for (e, ent) in doc.entities.iter().enumerate() {
+        if !(prev_end <= ent.span.start && ent.span.start <= ent.span.end) {
+            return false;
+        }
+        prev_end = ent.span.end;
         a = gallop(toks, a, |t| t.end <= ent.span.start);
         let mut b = a;
         while b < toks.len() && toks[b].start < ent.span.end {
@@ -382,6 +379,7 @@ fn tok_entities_by_entity(doc: &Document, scan: &Scan, tok_entity: &mut [Option<
             b += 1;
         }
     }
+    true
 }
 
 /// [`tok_entities`] in any case: a walk over the tokens that keeps its
@@ -514,7 +512,7 @@ mod tests {
         let n = scan.toks.len();
         let by_entity = |doc: &Document| {
             let mut out = vec![None; n];
-            tok_entities_by_entity(doc, &scan, &mut out);
+            assert!(tok_entities_by_entity(doc, &scan, &mut out));
             out
         };
         let by_token = |doc: &Document| {
@@ -533,6 +531,7 @@ mod tests {
         assert_eq!(either(&doc), by_entity(&doc));
         // Out of order: the walk over the tokens decides.
         doc.entities.swap(0, 4);
+        assert!(!tok_entities_by_entity(&doc, &scan, &mut vec![None; n]));
         assert_eq!(either(&doc), by_token(&doc));
     }
 }
