@@ -156,9 +156,11 @@ impl QuoteAttributor {
 
     /// The quotes of `doc`, without changing it.
     pub fn find(&self, doc: &Document) -> Vec<Quote> {
-        self.run(doc, attrib::Gate::Table(&self.decisions))
+        // No keys: `(Quote, ())` is laid out as `Quote`, so the collect
+        // reuses the vector.
+        self.run(doc, attrib::Gate::Table(&self.decisions), |_| ())
             .into_iter()
-            .map(|c| c.quote)
+            .map(|(quote, ())| quote)
             .collect()
     }
 
@@ -166,10 +168,28 @@ impl QuoteAttributor {
     /// the weak-cue rule, each with its cue key: what
     /// `cargo xtask train-quotes` counts to learn [`CueStats`].
     pub fn candidates(&self, doc: &Document) -> Vec<Candidate> {
-        self.run(doc, attrib::Gate::Permissive)
+        let key_of = |a: &attrib::Attr| {
+            a.key.map(|(cue, pattern, quoted)| CueKey {
+                lemma: self.lex.lemma(cue).to_string(),
+                tag: stats::tag_name(self.lex.cues[cue as usize].tag),
+                pattern,
+                quoted,
+            })
+        };
+        self.run(doc, attrib::Gate::Permissive, key_of)
+            .into_iter()
+            .map(|(quote, key)| Candidate { quote, key })
+            .collect()
     }
 
-    fn run(&self, doc: &Document, gate: attrib::Gate<'_>) -> Vec<Candidate> {
+    /// The quotes of `doc` with what `key_of` tells of their attribution,
+    /// in text order.
+    fn run<K>(
+        &self,
+        doc: &Document,
+        gate: attrib::Gate<'_>,
+        key_of: impl Fn(&attrib::Attr) -> K,
+    ) -> Vec<(Quote, K)> {
         let mut work = SPARE_WORK.with(Cell::take);
         work.scan.rescan(doc, &self.lex, self.doubled_apostrophes);
         marks::pair(&work.scan, &mut work.quotes);
@@ -199,7 +219,7 @@ impl QuoteAttributor {
                 end: b.end,
             })
         };
-        let mut quotes: Vec<Candidate> = Vec::with_capacity(attrs.len());
+        let mut quotes: Vec<(Quote, K)> = Vec::with_capacity(attrs.len());
         let mut parts: Vec<Span> = Vec::new();
         for (a, res) in attrs.iter().zip(&resolved) {
             parts.clear();
@@ -220,14 +240,8 @@ impl QuoteAttributor {
                 parts.clone()
             };
             let cluster = res.cluster.filter(|&c| (c as usize) < doc.clusters.len());
-            let key = a.key.map(|(cue, pattern, quoted)| CueKey {
-                lemma: self.lex.lemma(cue).to_string(),
-                tag: stats::tag_name(self.lex.cues[cue as usize].tag),
-                pattern,
-                quoted,
-            });
-            quotes.push(Candidate {
-                quote: Quote {
+            quotes.push((
+                Quote {
                     span,
                     kind: a.kind,
                     parts,
@@ -236,14 +250,14 @@ impl QuoteAttributor {
                     cluster,
                     speaker_name: cluster.map(|c| doc.clusters[c as usize].name.clone()),
                 },
-                key,
-            });
+                key_of(a),
+            ));
         }
         if work.scan.toks.capacity() <= MAX_SPARE_TOKENS {
             SPARE_WORK.with(|spare| spare.set(work));
         }
-        quotes.sort_by_key(|c| (c.quote.span.start, c.quote.span.end));
-        quotes.dedup_by(|b, a| a.quote.span == b.quote.span);
+        quotes.sort_by_key(|(q, _)| (q.span.start, q.span.end));
+        quotes.dedup_by(|(b, _), (a, _)| a.span == b.span);
         quotes
     }
 }
