@@ -890,6 +890,29 @@ struct WordFields {
 }
 
 impl WordFields {
+    /// The fields of a word whose first byte is an ASCII digit: what
+    /// [`WordFields::of`] finds for it, without the lexicon.
+    #[inline]
+    fn of_number(word: &[u8]) -> WordFields {
+        let poss = match word[word.len() - 1] {
+            b's' => word.ends_with(b"'s") || word.ends_with("’s".as_bytes()),
+            b'\'' => word.ends_with(b"s'"),
+            _ => false,
+        };
+        WordFields {
+            kind: Kind::Number,
+            ch: word[0] as char,
+            flags: if poss { flag::POSS } else { 0 }
+                | if word.len() > 1 && word.ends_with(b".") {
+                    flag::ABBR
+                } else {
+                    0
+                },
+            classes: 0,
+            entry: NO_ENTRY,
+        }
+    }
+
     /// The fields of `slice[start..end]`.
     #[inline(never)]
     fn of(slice: &str, start: usize, end: usize, lex: &Lexicon) -> WordFields {
@@ -1013,7 +1036,13 @@ impl WordCache {
         if len > CACHED_WORD || self.slots.is_empty() {
             return WordFields::of(slice, start, end, lex);
         }
-        let key = word_key(slice.as_bytes(), start, end);
+        let bytes = slice.as_bytes();
+        if bytes[start].is_ascii_digit() {
+            // Numbers have no lexicon entry and are mostly one-offs: not
+            // worth a slot.
+            return WordFields::of_number(&bytes[start..end]);
+        }
+        let key = word_key(bytes, start, end);
         let hash =
             (key[0] ^ key[1].rotate_left(23) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let slot = &mut self.slots[(hash >> (64 - WORD_CACHE_BITS)) as usize];
@@ -1261,7 +1290,8 @@ mod tests {
         let text = "He said Said SAID says reportedly Reportedly internationally \
                     Internationalisation counter-intelligence counter-intelligences \
                     abcdefgh abcdefghi abcdefghijklmnop abcdefghijklmnopq Smith's \
-                    players' Calif. U.S. Café café 1,000 '90s ’em according to said";
+                    players' Calif. U.S. Café café 1,000 1990's 1990s' 1990’s 4/8/2022 \
+                    '90s ’em according to said";
         let doc = Document::new("t", "test", text);
         let mut scan = Scan::default();
         // Twice: the second scan reads every word from the cache.
