@@ -62,10 +62,13 @@ fn blocks_cue(tok: &Tok, text: &str) -> bool {
     tok.is(class::DET) && !tok.is(class::PRON_OBJ) || tok.is_word() && eq_lower(tok, text, "to")
 }
 
+/// Whether the token's text is `word` in any case (the token's length
+/// first: most tokens fail there).
 #[inline]
 fn eq_lower(tok: &Tok, text: &str, word: &str) -> bool {
-    let w = &text[tok.start as usize..tok.end as usize];
-    w.len() == word.len() && w.eq_ignore_ascii_case(word)
+    (tok.end - tok.start) as usize == word.len()
+        && text.as_bytes()[tok.start as usize..tok.end as usize]
+            .eq_ignore_ascii_case(word.as_bytes())
 }
 
 /// The attribution finder for one document.
@@ -93,6 +96,17 @@ pub(crate) struct Finder<'a> {
     pub attrs: Vec<Attr>,
 }
 
+/// The per-token tables of a [`Finder`], handed from one document's finder
+/// to the next for their memory.
+#[derive(Debug, Default)]
+pub(crate) struct Tables {
+    in_quote: Vec<u32>,
+    used: Vec<bool>,
+    soft: Vec<bool>,
+    soft_regions: Vec<(u32, u32, u32)>,
+    quote_attr: Vec<Option<usize>>,
+}
+
 impl<'a> Finder<'a> {
     pub fn new(
         text: &'a str,
@@ -100,8 +114,25 @@ impl<'a> Finder<'a> {
         lex: &'a Lexicon,
         quotes: &'a [Quoted],
         gate: Gate<'a>,
+        tables: Tables,
     ) -> Self {
-        let mut in_quote = vec![0u32; scan.toks.len()];
+        let Tables {
+            mut in_quote,
+            mut used,
+            mut soft,
+            mut soft_regions,
+            mut quote_attr,
+        } = tables;
+        let n = scan.toks.len();
+        in_quote.clear();
+        in_quote.resize(n, 0);
+        used.clear();
+        used.resize(n, false);
+        soft.clear();
+        soft.resize(n, false);
+        soft_regions.clear();
+        quote_attr.clear();
+        quote_attr.resize(quotes.len(), None);
         for (qi, q) in quotes.iter().enumerate() {
             let from = q.open.unwrap_or(q.inner_start);
             let to = q.close.map_or(q.inner_end, |c| c + 1);
@@ -109,11 +140,11 @@ impl<'a> Finder<'a> {
                 *slot = qi as u32 + 1;
             }
         }
-        let mut soft = vec![false; scan.toks.len()];
-        let mut soft_regions = Vec::new();
+        // Doubled apostrophes are quote-mark tokens: walk those.
+        let mut marks = scan.marks.iter().copied().peekable();
         for unit in &scan.units {
             let mut open: Option<u32> = None;
-            for t in unit.start..unit.end {
+            while let Some(t) = marks.next_if(|&t| t < unit.end) {
                 let tok = &scan.toks[t as usize];
                 if tok.kind == Kind::Quote && tok.mark.is_none() && tok.end - tok.start == 2 {
                     match open.take() {
@@ -135,22 +166,36 @@ impl<'a> Finder<'a> {
             quotes,
             gate,
             in_quote,
-            used: vec![false; scan.toks.len()],
+            used,
             soft,
             soft_regions,
-            quote_attr: vec![None; quotes.len()],
+            quote_attr,
             attrs: Vec::new(),
         }
     }
 
-    /// For every token: whether it is quoted (inside quote marks, or between
-    /// doubled apostrophes).
-    pub fn quoted(&self) -> Vec<bool> {
-        self.in_quote
-            .iter()
-            .zip(&self.soft)
-            .map(|(&q, &s)| q != 0 || s)
-            .collect()
+    /// Writes to `out` (emptied first), for every token, whether it is
+    /// quoted (inside quote marks, or between doubled apostrophes).
+    pub fn quoted(&self, out: &mut Vec<bool>) {
+        out.clear();
+        out.extend(
+            self.in_quote
+                .iter()
+                .zip(&self.soft)
+                .map(|(&q, &s)| q != 0 || s),
+        );
+    }
+
+    /// The attributions found, and the tables for the next finder.
+    pub fn finish(self) -> (Vec<Attr>, Tables) {
+        let tables = Tables {
+            in_quote: self.in_quote,
+            used: self.used,
+            soft: self.soft,
+            soft_regions: self.soft_regions,
+            quote_attr: self.quote_attr,
+        };
+        (self.attrs, tables)
     }
 
     /// Runs the three passes.
@@ -1089,46 +1134,44 @@ impl<'a> Finder<'a> {
     // ---- pass 3: indirect and mixed --------------------------------------
 
     fn indirect_pass(&mut self) {
-        for s in 0..self.scan.sents.len() as u32 {
-            let (lo, hi) = self.sent_range(s);
-            let mut i = lo;
-            while i < hi {
-                // Most tokens are no cue: rule them out by their own class
-                // bits before looking at the per-token tables.
-                if !self.tok(i).is(class::CUE)
-                    || self.used[i as usize]
-                    || self.in_quote[i as usize] != 0
-                    || self.soft[i as usize]
-                {
-                    i += 1;
-                    continue;
-                }
-                let Some(hit) = self.cue_at(i, hi) else {
-                    i += 1;
-                    continue;
-                };
-                // A cue inside the content of an attribution found before in
-                // this sentence is reported speech within reported speech.
-                let nested = self
-                    .attrs
-                    .iter()
-                    .rev()
-                    .take_while(|a| a.sent == s)
-                    .any(|a| {
-                        a.kind != QuoteKind::Direct && a.parts.iter().any(|p| p.0 <= i && i < p.1)
-                    });
-                if nested {
-                    i = hit.range.1;
-                    continue;
-                }
-                if let Some(attr) = self.indirect_at(hit, s, lo, hi).filter(|a| self.accept(a)) {
-                    for k in hit.range.0..hit.range.1 {
-                        self.used[k as usize] = true;
-                    }
-                    self.attrs.push(attr);
-                }
-                i = hit.range.1;
+        // Only tokens with the cue class can start a cue: walk those, in
+        // order, skipping the tokens of each cue found.
+        let scan = self.scan;
+        let mut next = 0u32;
+        for &i in &scan.cues {
+            if i < next
+                || self.used[i as usize]
+                || self.in_quote[i as usize] != 0
+                || self.soft[i as usize]
+            {
+                continue;
             }
+            let s = self.tok(i).sent;
+            let (lo, hi) = self.sent_range(s);
+            let Some(hit) = self.cue_at(i, hi) else {
+                continue;
+            };
+            // A cue inside the content of an attribution found before in
+            // this sentence is reported speech within reported speech.
+            let nested = self
+                .attrs
+                .iter()
+                .rev()
+                .take_while(|a| a.sent == s)
+                .any(|a| {
+                    a.kind != QuoteKind::Direct && a.parts.iter().any(|p| p.0 <= i && i < p.1)
+                });
+            if nested {
+                next = hit.range.1;
+                continue;
+            }
+            if let Some(attr) = self.indirect_at(hit, s, lo, hi).filter(|a| self.accept(a)) {
+                for k in hit.range.0..hit.range.1 {
+                    self.used[k as usize] = true;
+                }
+                self.attrs.push(attr);
+            }
+            next = hit.range.1;
         }
     }
 
@@ -1640,19 +1683,23 @@ fn trim_end_punct(f: &Finder<'_>, start: u32, mut end: u32) -> u32 {
 /// Conjunctions that open an adverbial clause a reported content can start
 /// with (`said if Trump wins, ...`).
 fn is_subordinator(tok: &Tok, text: &str) -> bool {
-    [
-        "if", "when", "because", "although", "though", "while", "unless", "once",
-    ]
-    .iter()
-    .any(|w| eq_lower(tok, text, w))
+    // All are conjunctions in the lexicon: the class bit rules out the rest.
+    tok.is(class::CONJ)
+        && [
+            "if", "when", "because", "although", "though", "while", "unless", "once",
+        ]
+        .iter()
+        .any(|w| eq_lower(tok, text, w))
 }
 
 /// Prepositions that may sit inside a speaker NP (`a spokesman for the
 /// ministry`, `the head of the military bloc`).
 fn is_np_preposition(tok: &Tok, text: &str) -> bool {
-    ["of", "for", "at", "from"]
-        .iter()
-        .any(|w| eq_lower(tok, text, w))
+    // All are prepositions in the lexicon: the class bit rules out the rest.
+    tok.is(class::PREP)
+        && ["of", "for", "at", "from"]
+            .iter()
+            .any(|w| eq_lower(tok, text, w))
 }
 
 /// What follows a cue.

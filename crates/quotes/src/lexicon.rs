@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Reporting cues (form, lemma, tag, core), derived from the shared
 /// reporting-verb gazetteer by `cargo xtask lexicons`.
@@ -210,7 +211,14 @@ struct WordTable {
     slots: Vec<Slot>,
     /// Chunks 1..4 of keys longer than 8 bytes.
     rest: Vec<[u64; 3]>,
+    /// A blocked Bloom filter of the keys (see [`WordTable::bloom_bits`]):
+    /// 8 KB, so it stays in the first-level cache where the slots do not,
+    /// and most words that are not keys never touch a slot.
+    bloom: Vec<u64>,
 }
+
+/// log2 of the number of 64-bit words of [`WordTable::bloom`].
+const BLOOM_BITS: u32 = 10;
 
 impl WordTable {
     fn hash(key: &Packed, len: usize) -> u64 {
@@ -220,6 +228,15 @@ impl WordTable {
         }
         h.add(len as u64);
         h.hash
+    }
+
+    /// The Bloom filter word of a key's hash and the three bits set in it
+    /// (from the hash's high bits, the well-mixed ones).
+    #[inline]
+    fn bloom_bits(hash: u64) -> (usize, u64) {
+        let word = (hash >> (64 - BLOOM_BITS)) as usize;
+        let bit = |k: u32| 1u64 << ((hash >> (64 - BLOOM_BITS - 6 * k)) & 63);
+        (word, bit(1) | bit(2) | bit(3))
     }
 
     fn build(words: &FxMap<Box<[u8]>, u32>) -> WordTable {
@@ -232,6 +249,7 @@ impl WordTable {
             shift: 64 - cap.trailing_zeros(),
             slots: vec![Slot::default(); cap],
             rest: vec![[0; 3]; cap],
+            bloom: vec![0; 1 << BLOOM_BITS],
         };
         for (key, &entry) in words {
             if key.is_empty() || key.len() > MAX_WORD {
@@ -239,7 +257,10 @@ impl WordTable {
             }
             assert!(entry < 1 << 24, "lexicon entries fit in 24 bits");
             let packed = pack(key);
-            let mut i = (WordTable::hash(&packed, key.len()) >> t.shift) as usize;
+            let hash = WordTable::hash(&packed, key.len());
+            let (word, bits) = WordTable::bloom_bits(hash);
+            t.bloom[word] |= bits;
+            let mut i = (hash >> t.shift) as usize;
             while t.slots[i].meta != 0 {
                 i = (i + 1) & t.mask;
             }
@@ -263,6 +284,10 @@ impl WordTable {
             h.add(chunk(i));
         }
         h.add(len as u64);
+        let (word, bits) = WordTable::bloom_bits(h.hash);
+        if self.bloom[word] & bits != bits {
+            return None;
+        }
         let first = chunk(0);
         let mut slot = (h.hash >> self.shift) as usize;
         loop {
@@ -302,6 +327,9 @@ fn chunk_of(bytes: &[u8], i: usize) -> u64 {
 /// Word classes and reporting cues.
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon {
+    /// Tells lexicons apart (a clone keeps it: same contents), so that
+    /// caches of lookups know whose lookups they hold.
+    id: u64,
     words: FxMap<Box<[u8]>, u32>,
     table: WordTable,
     /// A quick "certainly not in the lexicon" test for ASCII words: one bit
@@ -707,7 +735,9 @@ const ANAPHORS: &[&str] = &["this", "so", "that", "it", "as much"];
 impl Lexicon {
     /// The bundled lexicon.
     pub fn bundled() -> Lexicon {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let mut lex = Lexicon {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             words: FxMap::default(),
             table: WordTable::default(),
             filter: Vec::new(),
@@ -913,6 +943,12 @@ impl Lexicon {
         Some((idx, self.classes[idx as usize]))
     }
 
+    /// What tells this lexicon apart from others (never 0).
+    #[inline]
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// An entry by index.
     #[inline]
     pub fn entry(&self, idx: u32) -> &Entry {
@@ -998,6 +1034,72 @@ mod tests {
         ] {
             let (classes, _) = lex.get(word).map(|(_, e)| (e.classes, ())).unwrap();
             assert!(classes & class::ROLE != 0, "{word} is a role noun");
+        }
+    }
+
+    #[test]
+    fn every_word_is_found_past_the_filters() {
+        // The filters in front of the table (by length and letters, and the
+        // Bloom filter) must never turn a lexicon word away.
+        let lex = Lexicon::bundled();
+        let lists = [
+            SUBJECT_PRONOUNS,
+            PERSONAL_PRONOUNS,
+            PLURAL_PRONOUNS,
+            OBJECT_PRONOUNS,
+            DETERMINERS,
+            AUXILIARIES,
+            NEGATED_AUXILIARIES,
+            CONTRACTED_SUBJECTS,
+            BE_FORMS,
+            ADVERBS,
+            NEGATIONS,
+            PREPOSITIONS,
+            CONJUNCTIONS,
+            WH_WORDS,
+            TIME_WORDS,
+            OTHER_VERBS,
+            GROUP_NOUNS,
+            LEADER_NOUNS,
+        ];
+        let cue_words = [CUES, EXTRA_CUES]
+            .into_iter()
+            .flat_map(|tsv| tsv.lines().skip(1))
+            .filter_map(|line| line.split([' ', '\t']).next());
+        let words: Vec<&str> = lists
+            .iter()
+            .flat_map(|l| l.iter().copied())
+            .chain(ROLE_NOUNS.lines())
+            .chain(cue_words)
+            .filter(|w| !w.contains(' ') && w.len() <= MAX_WORD)
+            .collect();
+        assert!(words.len() > 1500, "{} words", words.len());
+        for word in words {
+            let upper = word.to_uppercase();
+            for form in [word, upper.as_str()] {
+                let text = format!("x {form} y");
+                assert!(
+                    lex.lookup_at(text.as_bytes(), 2, 2 + form.len()).is_some(),
+                    "{form}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn words_the_finder_compares_have_the_class_it_tests_first() {
+        // `attrib::is_np_preposition` and `attrib::is_subordinator` test
+        // the class bit before comparing the text.
+        let lex = Lexicon::bundled();
+        let has =
+            |word: &str, bits: u32| lex.get(word).is_some_and(|(_, e)| e.classes & bits == bits);
+        for word in ["of", "for", "at", "from"] {
+            assert!(has(word, class::PREP), "{word}");
+        }
+        for word in [
+            "if", "when", "because", "although", "though", "while", "unless", "once",
+        ] {
+            assert!(has(word, class::CONJ), "{word}");
         }
     }
 

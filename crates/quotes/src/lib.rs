@@ -83,11 +83,22 @@ pub use stats::{CueKey, CueStats, CueStatsError, Pattern};
 /// memory.
 const MAX_SPARE_TOKENS: usize = 1 << 16;
 
+/// The tables of one document's run: the scan, the finder's per-token
+/// tables and the quoted spans.
+#[derive(Debug, Default)]
+struct Work {
+    scan: scan::Scan,
+    quotes: Vec<marks::Quoted>,
+    finder: attrib::Tables,
+    quoted: Vec<bool>,
+    tok_entity: Vec<Option<u32>>,
+}
+
 thread_local! {
-    /// The tables of the thread's last scan, reused by the next document:
+    /// The tables of the thread's last document, reused by the next one:
     /// allocating and freeing them per document was a visible share of the
-    /// stage's time.
-    static SPARE_SCAN: Cell<scan::Scan> = Cell::new(scan::Scan::default());
+    /// stage's time (and the scan keeps its word cache warm).
+    static SPARE_WORK: Cell<Work> = Cell::new(Work::default());
 }
 
 /// The quote-attribution stage.
@@ -145,9 +156,11 @@ impl QuoteAttributor {
 
     /// The quotes of `doc`, without changing it.
     pub fn find(&self, doc: &Document) -> Vec<Quote> {
-        self.run(doc, attrib::Gate::Table(&self.decisions))
+        // No keys: `(Quote, ())` is laid out as `Quote`, so the collect
+        // reuses the vector.
+        self.run(doc, attrib::Gate::Table(&self.decisions), |_| ())
             .into_iter()
-            .map(|c| c.quote)
+            .map(|(quote, ())| quote)
             .collect()
     }
 
@@ -155,18 +168,46 @@ impl QuoteAttributor {
     /// the weak-cue rule, each with its cue key: what
     /// `cargo xtask train-quotes` counts to learn [`CueStats`].
     pub fn candidates(&self, doc: &Document) -> Vec<Candidate> {
-        self.run(doc, attrib::Gate::Permissive)
+        let key_of = |a: &attrib::Attr| {
+            a.key.map(|(cue, pattern, quoted)| CueKey {
+                lemma: self.lex.lemma(cue).to_string(),
+                tag: stats::tag_name(self.lex.cues[cue as usize].tag),
+                pattern,
+                quoted,
+            })
+        };
+        self.run(doc, attrib::Gate::Permissive, key_of)
+            .into_iter()
+            .map(|(quote, key)| Candidate { quote, key })
+            .collect()
     }
 
-    fn run(&self, doc: &Document, gate: attrib::Gate<'_>) -> Vec<Candidate> {
-        let mut scan = SPARE_SCAN.with(Cell::take);
-        scan.rescan(doc, &self.lex, self.doubled_apostrophes);
-        let quoted = marks::pair(&scan);
-        let mut finder = attrib::Finder::new(&doc.text, &scan, &self.lex, &quoted, gate);
+    /// The quotes of `doc` with what `key_of` tells of their attribution,
+    /// in text order.
+    fn run<K>(
+        &self,
+        doc: &Document,
+        gate: attrib::Gate<'_>,
+        key_of: impl Fn(&attrib::Attr) -> K,
+    ) -> Vec<(Quote, K)> {
+        let mut work = SPARE_WORK.with(Cell::take);
+        work.scan.rescan(doc, &self.lex, self.doubled_apostrophes);
+        marks::pair(&work.scan, &mut work.quotes);
+        let mut finder = attrib::Finder::new(
+            &doc.text,
+            &work.scan,
+            &self.lex,
+            &work.quotes,
+            gate,
+            std::mem::take(&mut work.finder),
+        );
         finder.run();
-        let quoted = finder.quoted();
-        let attrs = finder.attrs;
-        let resolved = resolve::resolve(doc, &scan, &attrs, &quoted);
+        finder.quoted(&mut work.quoted);
+        let (attrs, tables) = finder.finish();
+        work.finder = tables;
+        let resolved =
+            resolve::resolve(doc, &work.scan, &attrs, &work.quoted, &mut work.tok_entity);
+        let scan = &work.scan;
         let span_of = |r: attrib::Range| -> Option<Span> {
             if r.1 <= r.0 {
                 return None;
@@ -178,9 +219,11 @@ impl QuoteAttributor {
                 end: b.end,
             })
         };
-        let mut quotes: Vec<Candidate> = Vec::with_capacity(attrs.len());
+        let mut quotes: Vec<(Quote, K)> = Vec::with_capacity(attrs.len());
+        let mut parts: Vec<Span> = Vec::new();
         for (a, res) in attrs.iter().zip(&resolved) {
-            let mut parts: Vec<Span> = a.parts.iter().filter_map(|&p| span_of(p)).collect();
+            parts.clear();
+            parts.extend(a.parts.iter().filter_map(|&p| span_of(p)));
             parts.sort();
             parts.dedup();
             let (Some(first), Some(last)) = (parts.first().copied(), parts.last().copied()) else {
@@ -190,18 +233,15 @@ impl QuoteAttributor {
                 start: first.start,
                 end: last.end.max(first.end),
             };
-            if parts.len() == 1 {
-                parts.clear();
-            }
+            // A quote of one part lists none.
+            let parts = if parts.len() == 1 {
+                Vec::new()
+            } else {
+                parts.clone()
+            };
             let cluster = res.cluster.filter(|&c| (c as usize) < doc.clusters.len());
-            let key = a.key.map(|(cue, pattern, quoted)| CueKey {
-                lemma: self.lex.lemma(cue).to_string(),
-                tag: stats::tag_name(self.lex.cues[cue as usize].tag),
-                pattern,
-                quoted,
-            });
-            quotes.push(Candidate {
-                quote: Quote {
+            quotes.push((
+                Quote {
                     span,
                     kind: a.kind,
                     parts,
@@ -210,14 +250,14 @@ impl QuoteAttributor {
                     cluster,
                     speaker_name: cluster.map(|c| doc.clusters[c as usize].name.clone()),
                 },
-                key,
-            });
+                key_of(a),
+            ));
         }
-        if scan.toks.capacity() <= MAX_SPARE_TOKENS {
-            SPARE_SCAN.with(|spare| spare.set(scan));
+        if work.scan.toks.capacity() <= MAX_SPARE_TOKENS {
+            SPARE_WORK.with(|spare| spare.set(work));
         }
-        quotes.sort_by_key(|c| (c.quote.span.start, c.quote.span.end));
-        quotes.dedup_by(|b, a| a.quote.span == b.quote.span);
+        quotes.sort_by_key(|(q, _)| (q.span.start, q.span.end));
+        quotes.dedup_by(|(b, _), (a, _)| a.span == b.span);
         quotes
     }
 }
@@ -237,6 +277,34 @@ impl Stage for QuoteAttributor {
 mod tests {
     use super::*;
     use document::QuoteKind;
+
+    #[test]
+    fn tables_kept_from_a_document_do_not_change_the_next() {
+        // A long document with quotes, doubled apostrophes and cues, then
+        // a short one: the second must come out as on a fresh thread.
+        let long = Document::new(
+            "a",
+            "test",
+            "\"We will fight on,\" the minister said on Monday. ''We believe it,'' \
+             she added. Officials told reporters that talks would resume, \
+             according to a statement.\n\n\"It is over,\" said Smith. He said the \
+             deal was done.",
+        );
+        let short = Document::new("b", "test", "She said no. \"Fine,\" he replied.");
+        let stage = QuoteAttributor::new();
+        let fresh = {
+            let stage = stage.clone();
+            let short = short.clone();
+            std::thread::spawn(move || stage.find(&short))
+                .join()
+                .unwrap()
+        };
+        assert!(!fresh.is_empty());
+        let first = stage.find(&long);
+        assert!(first.len() >= 4, "{first:?}");
+        assert_eq!(stage.find(&short), fresh);
+        assert_eq!(stage.find(&long), first);
+    }
 
     #[test]
     fn doubled_apostrophes_are_quote_marks_only_when_asked() {

@@ -29,21 +29,21 @@ pub(crate) struct Quoted {
     pub speechlike: bool,
 }
 
-/// Pairs the marks of every unit and returns the top-level quoted spans in
-/// text order.
-pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
-    let mut out: Vec<Quoted> = Vec::new();
+/// Pairs the marks of every unit and writes the top-level quoted spans, in
+/// text order, to `out` (emptied first).
+pub(crate) fn pair(scan: &Scan, out: &mut Vec<Quoted>) {
+    out.clear();
     let mut stack: Vec<(u32, bool)> = Vec::new();
     let mut prev_unit_open: Option<bool> = None;
+    // Only quote-mark tokens have a mark: walk those.
+    let mut marks = scan.marks.iter().copied().peekable();
     for (u, unit) in scan.units.iter().enumerate() {
         stack.clear();
         let first_in_unit = out.len();
         let mut seen_mark = false;
-        let mut t = unit.start;
-        while t < unit.end {
+        while let Some(t) = marks.next_if(|&t| t < unit.end) {
             let tok = &scan.toks[t as usize];
             let Some(mark) = tok.mark else {
-                t += 1;
                 continue;
             };
             match mark {
@@ -80,7 +80,6 @@ pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
                 }
             }
             seen_mark = true;
-            t += 1;
         }
         // Whatever is still open: a double quote runs to the end of the unit
         // (news style for a quote that goes on in the next paragraph); a
@@ -115,10 +114,9 @@ pub(crate) fn pair(scan: &Scan) -> Vec<Quoted> {
         }
         prev_unit_open = unit_open;
     }
-    for q in &mut out {
+    for q in out.iter_mut() {
         classify(scan, q);
     }
-    out
 }
 
 fn make(scan: &Scan, open: Option<u32>, close: Option<u32>, unit: u32) -> Quoted {

@@ -24,17 +24,20 @@ pub(crate) struct Resolved {
 }
 
 /// Resolves every attribution's speaker, in text order.
+/// `tok_entity` is memory for the entity of every token.
 pub(crate) fn resolve(
     doc: &Document,
     scan: &Scan,
     attrs: &[Attr],
     quoted: &[bool],
+    tok_entity: &mut Vec<Option<u32>>,
 ) -> Vec<Resolved> {
     let mut out = vec![Resolved::default(); attrs.len()];
-    if doc.clusters.is_empty() || doc.entities.is_empty() {
+    if attrs.is_empty() || doc.clusters.is_empty() || doc.entities.is_empty() {
         return out;
     }
-    let ctx = Ctx::new(doc, scan, quoted);
+    tok_entities(doc, scan, tok_entity);
+    let ctx = Ctx::new(doc, scan, quoted, tok_entity);
     // Process in text order of the speaker's evidence (the cue), so that a
     // pronoun sees the attributions before it.
     let mut order: Vec<usize> = (0..attrs.len()).collect();
@@ -62,7 +65,7 @@ struct Ctx<'a> {
     /// the quoted speaker's words, not antecedents.
     quoted: &'a [bool],
     /// For every scan token: the entity covering it, if any.
-    tok_entity: Vec<Option<u32>>,
+    tok_entity: &'a [Option<u32>],
     /// Per cluster: lowercased title words, and whether a title is a
     /// leadership one. Built on first use: only definite nominal speakers
     /// (`the NATO chief`) need it, and building it scans the document.
@@ -70,19 +73,12 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(doc: &'a Document, scan: &'a Scan, quoted: &'a [bool]) -> Self {
-        let mut tok_entity = vec![None; scan.toks.len()];
-        let mut e = 0usize;
-        for (t, tok) in scan.toks.iter().enumerate() {
-            while e < doc.entities.len() && doc.entities[e].span.end <= tok.start {
-                e += 1;
-            }
-            if let Some(ent) = doc.entities.get(e) {
-                if ent.span.start < tok.end && tok.start < ent.span.end {
-                    tok_entity[t] = Some(e as u32);
-                }
-            }
-        }
+    fn new(
+        doc: &'a Document,
+        scan: &'a Scan,
+        quoted: &'a [bool],
+        tok_entity: &'a [Option<u32>],
+    ) -> Self {
         Ctx {
             doc,
             scan,
@@ -352,6 +348,74 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Writes to `tok_entity`, for every scan token, the entity covering it,
+/// if any (the first one, if several do).
+fn tok_entities(doc: &Document, scan: &Scan, tok_entity: &mut Vec<Option<u32>>) {
+    tok_entity.clear();
+    tok_entity.resize(scan.toks.len(), None);
+    if !(scan.ordered && tok_entities_by_entity(doc, scan, tok_entity)) {
+        tok_entity.fill(None);
+        tok_entities_by_token(doc, scan, tok_entity);
+    }
+}
+
+/// [`tok_entities`] when tokens and entities are both in text order
+/// without overlaps: each entity's tokens are found by a search from the
+/// previous entity's, instead of testing every token. False (and
+/// `tok_entity` partly written) if the entities are not in order.
+fn tok_entities_by_entity(doc: &Document, scan: &Scan, tok_entity: &mut [Option<u32>]) -> bool {
+    let toks = &scan.toks;
+    let mut a = 0usize;
+    let mut prev_end = 0;
+    for (e, ent) in doc.entities.iter().enumerate() {
+        if !(prev_end <= ent.span.start && ent.span.start <= ent.span.end) {
+            return false;
+        }
+        prev_end = ent.span.end;
+        a = gallop(toks, a, |t| t.end <= ent.span.start);
+        let mut b = a;
+        while b < toks.len() && toks[b].start < ent.span.end {
+            tok_entity[b].get_or_insert(e as u32);
+            b += 1;
+        }
+    }
+    true
+}
+
+/// [`tok_entities`] in any case: a walk over the tokens that keeps its
+/// place in the entities.
+fn tok_entities_by_token(doc: &Document, scan: &Scan, tok_entity: &mut [Option<u32>]) {
+    let entities = &doc.entities;
+    let mut e = 0usize;
+    for (t, tok) in scan.toks.iter().enumerate() {
+        while e < entities.len() && entities[e].span.end <= tok.start {
+            e += 1;
+        }
+        if let Some(ent) = entities.get(e) {
+            if ent.span.start < tok.end && tok.start < ent.span.end {
+                tok_entity[t] = Some(e as u32);
+            }
+        }
+    }
+}
+
+/// The first index at or after `from` whose token fails `before`, which
+/// holds for a prefix of `toks[from..]`: an exponential then a binary
+/// search, since the answer is usually a few tokens on.
+fn gallop(toks: &[Tok], from: usize, before: impl Fn(&Tok) -> bool) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    loop {
+        let probe = lo + step - 1;
+        if probe >= toks.len() || !before(&toks[probe]) {
+            let hi = probe.min(toks.len());
+            return lo + toks[lo..hi].partition_point(&before);
+        }
+        lo = probe + 1;
+        step *= 2;
+    }
+}
+
 fn is_leader_word(w: &str) -> bool {
     matches!(
         w,
@@ -395,4 +459,79 @@ pub(crate) fn np_head(scan: &Scan, text: &str, sp: Range) -> u32 {
         }
     }
     sp.1.saturating_sub(1).max(sp.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use document::{Entity, Span};
+
+    #[test]
+    fn entities_of_tokens_are_the_same_by_entity_and_by_token() {
+        let text = "Dr. Jens Stoltenberg met NATO-Russia envoys in Oslo on Monday, \
+                    said the U.S. State Department's spokesman Ned Price.";
+        let mut doc = Document::new("t", "test", text);
+        let lex = Lexicon::bundled();
+        let words: Vec<Span> = text
+            .split(' ')
+            .scan(0, |at, w| {
+                let s = Span::new(*at, *at + w.len());
+                *at += w.len() + 1;
+                Some(s)
+            })
+            .collect();
+        let span_of = |word: &str| {
+            let start = text.find(word).unwrap();
+            Span::new(start, start + word.len())
+        };
+        // Entities starting and ending inside tokens (`NATO`, `Russia` in
+        // one token), an empty one, and whole-word ones.
+        let mentions = [
+            span_of("Jens Stoltenberg"),
+            span_of("NATO"),
+            span_of("Russia"),
+            Span::new(words[6].start as usize, words[6].start as usize),
+            span_of("Oslo"),
+            span_of("Monday"),
+            span_of("U.S. State Department"),
+            span_of("Ned Price"),
+        ];
+        doc.entities = mentions
+            .iter()
+            .map(|&span| Entity {
+                span,
+                label: Label::Org,
+                tokens: 0..0,
+                sentence_idx: 0,
+                cluster: None,
+            })
+            .collect();
+        let scan = Scan::new(&doc, &lex, false);
+        assert!(scan.ordered);
+        let n = scan.toks.len();
+        let by_entity = |doc: &Document| {
+            let mut out = vec![None; n];
+            assert!(tok_entities_by_entity(doc, &scan, &mut out));
+            out
+        };
+        let by_token = |doc: &Document| {
+            let mut out = vec![None; n];
+            tok_entities_by_token(doc, &scan, &mut out);
+            out
+        };
+        let either = |doc: &Document| {
+            // Memory of another document's tables first.
+            let mut out = vec![Some(7); 3];
+            tok_entities(doc, &scan, &mut out);
+            out
+        };
+        assert_eq!(by_entity(&doc), by_token(&doc));
+        assert_eq!(by_entity(&doc).iter().flatten().count(), 10);
+        assert_eq!(either(&doc), by_entity(&doc));
+        // Out of order: the walk over the tokens decides.
+        doc.entities.swap(0, 4);
+        assert!(!tok_entities_by_entity(&doc, &scan, &mut vec![None; n]));
+        assert_eq!(either(&doc), by_token(&doc));
+    }
 }

@@ -178,6 +178,20 @@ pub(crate) struct Scan {
     pub toks: Vec<Tok>,
     pub sents: Vec<Sent>,
     pub units: Vec<Unit>,
+    /// Indices of the quote-mark tokens ([`Kind::Quote`]), in order: the
+    /// passes that only care about marks walk these, not every token.
+    pub marks: Vec<u32>,
+    /// Indices of the tokens that may start a reporting cue
+    /// ([`class::CUE`]), in order.
+    pub cues: Vec<u32>,
+    /// Whether the units, hence the tokens, are in text order without
+    /// overlaps (always so for a segmenter's paragraphs), so that tokens
+    /// can be found by binary search on their offsets.
+    pub ordered: bool,
+    /// The units' byte spans (kept for their memory).
+    unit_spans: Vec<Span>,
+    /// Word fields by the word's bytes, kept from one document to the next.
+    words: WordCache,
 }
 
 /// Whether `c` is a quote-mark character (straight, curly, low, guillemet).
@@ -257,8 +271,13 @@ impl Scan {
         scan.toks.clear();
         scan.sents.clear();
         scan.units.clear();
+        scan.marks.clear();
+        scan.cues.clear();
+        scan.words.prepare(lex);
         let text = doc.text.as_str();
-        let units = units_of(doc);
+        let mut units = std::mem::take(&mut scan.unit_spans);
+        units_of(doc, &mut units);
+        scan.ordered = units.windows(2).all(|w| w[0].end <= w[1].start);
         // News text averages a token per five bytes; a quarter more room
         // spares most documents the copy of a grown token table.
         scan.toks.reserve(text.len() / 4 + 16);
@@ -275,6 +294,7 @@ impl Scan {
                 lex,
                 doubled_apostrophes,
                 &mut scan.toks,
+                &mut scan.words,
             );
             let last = scan.toks.len() as u32;
             scan.units.push(Unit {
@@ -307,7 +327,14 @@ impl Scan {
                 }
                 // Token `t` belongs to the sentence being built, which is
                 // pushed next: set here, while the token is in cache.
-                scan.toks[t as usize].sent = scan.sents.len() as u32;
+                let tok = &mut scan.toks[t as usize];
+                tok.sent = scan.sents.len() as u32;
+                if tok.kind == Kind::Quote {
+                    scan.marks.push(t);
+                }
+                if tok.classes & class::CUE != 0 {
+                    scan.cues.push(t);
+                }
             }
             if last > sent_start {
                 scan.sents.push(Sent {
@@ -317,6 +344,7 @@ impl Scan {
                 });
             }
         }
+        scan.unit_spans = units;
     }
 }
 
@@ -382,6 +410,7 @@ fn sentence_end_before(toks: &[Tok], at: u32, text: &str) -> bool {
 
 /// Words that a period after does not end a sentence: initials, dotted
 /// abbreviations (`U.S.`), titles and other common short forms.
+#[inline(never)]
 fn is_abbreviation(word: &str) -> bool {
     if word.chars().count() == 1 || word.contains('.') {
         return true;
@@ -490,19 +519,20 @@ fn is_abbreviation(word: &str) -> bool {
 /// Units: the document's paragraphs (or its text) cut at line breaks, except
 /// where a line is plainly wrapped (it ends in a letter or comma and the next
 /// starts lowercase).
-fn units_of(doc: &Document) -> Vec<Span> {
+/// They are written to `units`, emptied first.
+fn units_of(doc: &Document, units: &mut Vec<Span>) {
+    units.clear();
     let text = doc.text.as_str();
-    let paragraphs: Vec<Span> = if doc.paragraphs.is_empty() {
-        vec![Span::new(0, text.len())]
+    let whole = [Span::new(0, text.len())];
+    let paragraphs: &[Span] = if doc.paragraphs.is_empty() {
+        &whole
     } else {
-        doc.paragraphs
-            .iter()
-            .copied()
-            .filter(|p| p.end as usize <= text.len() && p.start <= p.end)
-            .collect()
+        &doc.paragraphs
     };
-    let mut units = Vec::with_capacity(paragraphs.len());
-    for para in paragraphs {
+    for &para in paragraphs
+        .iter()
+        .filter(|p| p.end as usize <= text.len() && p.start <= p.end)
+    {
         let Some(slice) = text.get(para.range()) else {
             continue;
         };
@@ -518,18 +548,11 @@ fn units_of(doc: &Document) -> Vec<Span> {
             if wrapped {
                 continue;
             }
-            push_trimmed(&mut units, slice, para.start as usize, line_start, i);
+            push_trimmed(units, slice, para.start as usize, line_start, i);
             line_start = i + 1;
         }
-        push_trimmed(
-            &mut units,
-            slice,
-            para.start as usize,
-            line_start,
-            slice.len(),
-        );
+        push_trimmed(units, slice, para.start as usize, line_start, slice.len());
     }
-    units
 }
 
 fn push_trimmed(units: &mut Vec<Span>, slice: &str, base: usize, start: usize, end: usize) {
@@ -550,6 +573,7 @@ fn lex_unit(
     lex: &Lexicon,
     doubled_apostrophes: bool,
     out: &mut Vec<Tok>,
+    cache: &mut WordCache,
 ) {
     let slice = &text[span.range()];
     let bytes = slice.as_bytes();
@@ -567,7 +591,7 @@ fn lex_unit(
         }
         if b.is_ascii_alphanumeric() {
             let end = word_end_at(slice, i);
-            push_word(out, slice, base, i, end, unit, lex);
+            push_word(out, slice, base, i, end, unit, lex, cache);
             prev = last_char(slice, end);
             i = end;
             continue;
@@ -618,7 +642,7 @@ fn lex_unit(
                 && (is_elided_number(rest) || is_elision(rest))
             {
                 let end = word_end(slice, i + clen);
-                push_word(out, slice, base, start, end, unit, lex);
+                push_word(out, slice, base, start, end, unit, lex, cache);
                 prev = last_char(slice, end);
                 i = end;
                 continue;
@@ -642,7 +666,7 @@ fn lex_unit(
         }
         if c.is_alphanumeric() {
             let end = word_end_at(slice, i);
-            push_word(out, slice, base, start, end, unit, lex);
+            push_word(out, slice, base, start, end, unit, lex, cache);
             prev = last_char(slice, end);
             i = end;
             continue;
@@ -697,6 +721,7 @@ fn quote_tok(base: u32, start: usize, end: usize, ch: char, mark: Mark, unit: u3
 
 /// End of the word starting at `i`, with an abbreviation's period
 /// (`Rep.`, `Jason C. Ervin`) kept, so that names run across it.
+#[inline(always)]
 fn word_end_at(slice: &str, i: usize) -> usize {
     let mut end = word_end(slice, i);
     let bytes = slice.as_bytes();
@@ -756,6 +781,7 @@ fn classify_mark(c: char, p_open: bool, n_close: bool, after_word: bool) -> Opti
 }
 
 /// End (byte offset in `slice`) of the word or number starting at `i`.
+#[inline(always)]
 fn word_end(slice: &str, i: usize) -> usize {
     let bytes = slice.as_bytes();
     // ASCII fast path: letters and digits, with joiners between them.
@@ -820,6 +846,7 @@ fn alnum_run_end(bytes: &[u8], mut j: usize) -> usize {
 }
 
 /// [`word_end`] for words with non-ASCII characters.
+#[inline(never)]
 fn word_end_chars(slice: &str, i: usize) -> usize {
     let bytes = slice.as_bytes();
     let mut end = i;
@@ -851,6 +878,240 @@ fn word_end_chars(slice: &str, i: usize) -> usize {
     end
 }
 
+/// What a word's token takes from the word's bytes alone: everything but
+/// its position.
+#[derive(Debug, Clone, Copy)]
+struct WordFields {
+    kind: Kind,
+    ch: char,
+    flags: u8,
+    classes: u32,
+    entry: u32,
+}
+
+impl WordFields {
+    /// The fields of a word whose first byte is an ASCII digit: what
+    /// [`WordFields::of`] finds for it, without the lexicon.
+    #[inline]
+    fn of_number(word: &[u8]) -> WordFields {
+        let poss = match word[word.len() - 1] {
+            b's' => word.ends_with(b"'s") || word.ends_with("’s".as_bytes()),
+            b'\'' => word.ends_with(b"s'"),
+            _ => false,
+        };
+        WordFields {
+            kind: Kind::Number,
+            ch: word[0] as char,
+            flags: if poss { flag::POSS } else { 0 }
+                | if word.len() > 1 && word.ends_with(b".") {
+                    flag::ABBR
+                } else {
+                    0
+                },
+            classes: 0,
+            entry: NO_ENTRY,
+        }
+    }
+
+    /// The fields of `slice[start..end]`.
+    #[inline(never)]
+    fn of(slice: &str, start: usize, end: usize, lex: &Lexicon) -> WordFields {
+        let word = &slice[start..end];
+        let b0 = word.as_bytes()[0];
+        let (first, first_alnum) = if b0.is_ascii_alphanumeric() {
+            (b0 as char, b0 as char)
+        } else {
+            (
+                word.chars().next().unwrap_or(' '),
+                word.chars().find(|c| c.is_alphanumeric()).unwrap_or(' '),
+            )
+        };
+        let kind = if first_alnum.is_ascii_digit() {
+            Kind::Number
+        } else {
+            Kind::Word
+        };
+        // Most words end in neither `s` nor `'`: one byte test for them.
+        let poss = match word.as_bytes()[word.len() - 1] {
+            b's' => word.ends_with("'s") || word.ends_with("’s"),
+            b'\'' => word.ends_with("s'"),
+            _ => false,
+        };
+        let (entry, classes) = if kind == Kind::Number {
+            (NO_ENTRY, 0)
+        } else {
+            match lex.lookup_at(slice.as_bytes(), start, end) {
+                Some(found) => found,
+                None => (NO_ENTRY, adverb_by_suffix(word)),
+            }
+        };
+        WordFields {
+            kind,
+            ch: first,
+            flags: if first_alnum.is_uppercase() {
+                flag::CAP
+            } else {
+                0
+            } | if poss { flag::POSS } else { 0 }
+                | if word.len() > 1 && word.ends_with('.') {
+                    flag::ABBR
+                } else {
+                    0
+                },
+            classes,
+            entry,
+        }
+    }
+}
+
+/// Words up to this many bytes go through the [`WordCache`].
+const CACHED_WORD: usize = 16;
+
+/// log2 of the number of [`WordCache`] slots.
+const WORD_CACHE_BITS: u32 = 13;
+
+/// One slot of the [`WordCache`]: a word of up to [`CACHED_WORD`] bytes,
+/// zero padded, with its fields.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(32))]
+struct CachedWord {
+    key: [u64; 2],
+    classes: u32,
+    entry: u32,
+    ch: char,
+    kind: Kind,
+    flags: u8,
+    /// The word's length; 0 for an empty slot (no word is empty).
+    len: u8,
+}
+
+const EMPTY_SLOT: CachedWord = CachedWord {
+    key: [0; 2],
+    classes: 0,
+    entry: NO_ENTRY,
+    ch: ' ',
+    kind: Kind::Word,
+    flags: 0,
+    len: 0,
+};
+
+const _: () = assert!(std::mem::size_of::<CachedWord>() == 32);
+
+/// A direct-mapped cache of [`WordFields`] by the word's bytes: news text
+/// repeats a few thousand words, and a hit spares the lexicon lookup (a
+/// probe of a table several times the size of the first-level cache) and
+/// the checks on the word's characters. It lives with the thread's spare
+/// scan, so it stays warm from one document to the next.
+#[derive(Clone, Default)]
+pub(crate) struct WordCache {
+    /// [`Lexicon::id`] of the lexicon the fields come from.
+    lex_id: u64,
+    slots: Vec<CachedWord>,
+}
+
+impl std::fmt::Debug for WordCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WordCache")
+            .field("lex_id", &self.lex_id)
+            .field("slots", &self.slots.len())
+            .finish()
+    }
+}
+
+impl WordCache {
+    /// Empties the cache unless it holds `lex`'s lookups.
+    fn prepare(&mut self, lex: &Lexicon) {
+        if self.lex_id != lex.id() || self.slots.is_empty() {
+            self.slots.clear();
+            self.slots.resize(1 << WORD_CACHE_BITS, EMPTY_SLOT);
+            self.lex_id = lex.id();
+        }
+    }
+
+    /// The fields of the word `slice[start..end]`, from the cache or
+    /// computed (and cached).
+    #[inline(always)]
+    fn fields(&mut self, slice: &str, start: usize, end: usize, lex: &Lexicon) -> WordFields {
+        let len = end - start;
+        if len > CACHED_WORD || self.slots.is_empty() {
+            return WordFields::of(slice, start, end, lex);
+        }
+        let bytes = slice.as_bytes();
+        if bytes[start].is_ascii_digit() {
+            // Numbers have no lexicon entry and are mostly one-offs: not
+            // worth a slot.
+            return WordFields::of_number(&bytes[start..end]);
+        }
+        let key = word_key(bytes, start, end);
+        let hash =
+            (key[0] ^ key[1].rotate_left(23) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.slots[(hash >> (64 - WORD_CACHE_BITS)) as usize];
+        if slot.len as usize == len && slot.key == key {
+            return WordFields {
+                kind: slot.kind,
+                ch: slot.ch,
+                flags: slot.flags,
+                classes: slot.classes,
+                entry: slot.entry,
+            };
+        }
+        let fields = WordFields::of(slice, start, end, lex);
+        *slot = CachedWord {
+            key,
+            classes: fields.classes,
+            entry: fields.entry,
+            ch: fields.ch,
+            kind: fields.kind,
+            flags: fields.flags,
+            len: len as u8,
+        };
+        fields
+    }
+}
+
+/// Masks keeping the first `n` bytes of a little-endian `u64`, for `n` in
+/// `0..=8`.
+const LOW_BYTES: [u64; 9] = {
+    let mut masks = [0u64; 9];
+    let mut n = 1;
+    while n < 9 {
+        masks[n] = u64::MAX >> (64 - 8 * n);
+        n += 1;
+    }
+    masks
+};
+
+/// The word `bytes[start..end]` (at most [`CACHED_WORD`] bytes) as two
+/// little-endian `u64`s, zero padded.
+#[inline(always)]
+fn word_key(bytes: &[u8], start: usize, end: usize) -> [u64; 2] {
+    let len = end - start;
+    let (lo, hi) = match bytes.get(start..start + 16) {
+        Some(chunk) => {
+            let (a, b) = chunk.split_at(8);
+            (
+                u64::from_le_bytes(a.try_into().expect("8 bytes")),
+                u64::from_le_bytes(b.try_into().expect("8 bytes")),
+            )
+        }
+        None => {
+            let mut buf = [0u8; 16];
+            buf[..len].copy_from_slice(&bytes[start..end]);
+            let (a, b) = buf.split_at(8);
+            (
+                u64::from_le_bytes(a.try_into().expect("8 bytes")),
+                u64::from_le_bytes(b.try_into().expect("8 bytes")),
+            )
+        }
+    };
+    [
+        lo & LOW_BYTES[len.min(8)],
+        hi & LOW_BYTES[len.saturating_sub(8)],
+    ]
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn push_word(
     out: &mut Vec<Tok>,
     slice: &str,
@@ -859,51 +1120,21 @@ fn push_word(
     end: usize,
     unit: u32,
     lex: &Lexicon,
+    cache: &mut WordCache,
 ) {
-    let word = &slice[start..end];
-    let b0 = word.as_bytes()[0];
-    let (first, first_alnum) = if b0.is_ascii_alphanumeric() {
-        (b0 as char, b0 as char)
-    } else {
-        (
-            word.chars().next().unwrap_or(' '),
-            word.chars().find(|c| c.is_alphanumeric()).unwrap_or(' '),
-        )
-    };
-    let kind = if first_alnum.is_ascii_digit() {
-        Kind::Number
-    } else {
-        Kind::Word
-    };
-    // Most words end in neither `s` nor `'`: one byte test for them.
-    let poss = match word.as_bytes()[word.len() - 1] {
-        b's' => word.ends_with("'s") || word.ends_with("’s"),
-        b'\'' => word.ends_with("s'"),
-        _ => false,
-    };
-    let (entry, classes) = if kind == Kind::Number {
-        (NO_ENTRY, 0)
-    } else {
-        match lex.lookup_at(slice.as_bytes(), start, end) {
-            Some(found) => found,
-            None => (NO_ENTRY, adverb_by_suffix(word)),
-        }
-    };
+    let WordFields {
+        kind,
+        ch,
+        flags,
+        classes,
+        entry,
+    } = cache.fields(slice, start, end, lex);
     out.push(Tok {
         start: base + start as u32,
         end: base + end as u32,
         kind,
-        ch: first,
-        flags: if first_alnum.is_uppercase() {
-            flag::CAP
-        } else {
-            0
-        } | if poss { flag::POSS } else { 0 }
-            | if word.len() > 1 && word.ends_with('.') {
-                flag::ABBR
-            } else {
-                0
-            },
+        ch,
+        flags,
         classes,
         entry,
         mark: None,
@@ -1048,6 +1279,45 @@ mod tests {
                 assert_eq!(alnum_run_end(&buf, 0), expected, "byte {b} at {pos}");
             }
         }
+    }
+
+    #[test]
+    fn cached_word_fields_are_the_computed_ones() {
+        let lex = Lexicon::bundled();
+        // Words of every length around the key's chunk sizes, in several
+        // cases, with possessives, abbreviations and non-ASCII letters;
+        // the last word ends the text (its key is read without padding).
+        let text = "He said Said SAID says reportedly Reportedly internationally \
+                    Internationalisation counter-intelligence counter-intelligences \
+                    abcdefgh abcdefghi abcdefghijklmnop abcdefghijklmnopq Smith's \
+                    players' Calif. U.S. Café café 1,000 1990's 1990s' 1990’s 4/8/2022 \
+                    '90s ’em according to said";
+        let doc = Document::new("t", "test", text);
+        let mut scan = Scan::default();
+        // Twice: the second scan reads every word from the cache.
+        for _ in 0..2 {
+            scan.rescan(&doc, &lex, false);
+            let slice = doc.text.as_str();
+            for t in scan
+                .toks
+                .iter()
+                .filter(|t| matches!(t.kind, Kind::Word | Kind::Number))
+            {
+                let f = WordFields::of(slice, t.start as usize, t.end as usize, &lex);
+                let w = t.span().text(slice);
+                assert_eq!(
+                    (t.kind, t.ch, t.flags, t.classes, t.entry),
+                    (f.kind, f.ch, f.flags, f.classes, f.entry),
+                    "{w}"
+                );
+            }
+        }
+        // A cache filled from another lexicon is not used.
+        let other = Lexicon::bundled();
+        assert_ne!(other.id(), lex.id());
+        scan.words.slots[0].len = 1;
+        scan.rescan(&doc, &other, false);
+        assert_eq!(scan.words.lex_id, other.id());
     }
 
     #[test]
