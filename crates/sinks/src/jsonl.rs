@@ -1,6 +1,7 @@
 use std::io::{BufWriter, Write};
 
-use crate::record::{record_with, RecordOptions};
+use crate::compact::{write_record, Scratch};
+use crate::record::RecordOptions;
 use crate::{io_error, Outcome, Sink, SinkError, Target};
 
 /// Output buffer size; the pipeline flushes whenever it runs out of ready
@@ -15,6 +16,7 @@ pub struct JsonlSink<W: Target> {
     target: String,
     options: RecordOptions,
     line: Vec<u8>,
+    scratch: Scratch,
 }
 
 impl<W: Target> JsonlSink<W> {
@@ -30,6 +32,7 @@ impl<W: Target> JsonlSink<W> {
             target: target.into(),
             options: RecordOptions::default(),
             line: Vec::with_capacity(16 * 1024),
+            scratch: Scratch::default(),
         }
     }
 
@@ -43,7 +46,7 @@ impl<W: Target> JsonlSink<W> {
 impl<W: Target> Sink for JsonlSink<W> {
     fn write(&mut self, outcome: &Outcome) -> Result<(), SinkError> {
         self.line.clear();
-        serde_json::to_writer(&mut self.line, &record_with(outcome, self.options))
+        write_record(&mut self.line, outcome, self.options, &mut self.scratch)
             .map_err(|e| io_error(&self.target)(e.into()))?;
         self.line.push(b'\n');
         self.out
