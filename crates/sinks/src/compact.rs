@@ -118,7 +118,7 @@ fn write_doc(
         out.extend_from_slice(b",\"text\":");
         write_str(out, entity.span.text(text));
         out.extend_from_slice(b",\"label\":");
-        write_str(out, entity.label.as_str());
+        write_name(out, entity.label.as_str());
         out.extend_from_slice(b",\"cluster\":");
         write_opt_uint(out, entity.cluster);
         out.push(b'}');
@@ -134,7 +134,7 @@ fn write_doc(
         out.extend_from_slice(b",\"name\":");
         write_str(out, &cluster.name);
         out.extend_from_slice(b",\"label\":");
-        write_str(out, cluster.label.as_str());
+        write_name(out, cluster.label.as_str());
         out.extend_from_slice(b",\"titles\":[");
         for (idx, title) in cluster.titles.iter().enumerate() {
             if idx > 0 {
@@ -163,7 +163,7 @@ fn write_doc(
         out.extend_from_slice(b",\"text\":");
         write_str(out, quote.span.text(text));
         out.extend_from_slice(b",\"kind\":");
-        write_str(out, quote.kind.as_str());
+        write_name(out, quote.kind.as_str());
         if !quote.parts.is_empty() {
             out.extend_from_slice(b",\"parts\":[");
             for (idx, &part) in quote.parts.iter().enumerate() {
@@ -234,30 +234,32 @@ fn write_opt_uint(out: &mut Vec<u8>, value: Option<u32>) {
     }
 }
 
-/// Two decimal digits for each value below 100.
-const DIGIT_PAIRS: &[u8; 200] = b"\
-0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
+/// The two decimal digits of each value below 100.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0u8; 2]; 100];
+    let mut n = 0;
+    while n < 100 {
+        pairs[n] = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        n += 1;
+    }
+    pairs
+};
 
 /// `value` in decimal, as serde_json (itoa) writes it.
 #[inline]
 fn write_uint(out: &mut Vec<u8>, value: usize) {
     // Offsets are mostly below 10 000: copy those as fixed-size arrays,
     // which compile to a store instead of a call to memcpy.
-    let pair = |n: usize| [DIGIT_PAIRS[n * 2], DIGIT_PAIRS[n * 2 + 1]];
     match value {
         0..=9 => out.push(b'0' + value as u8),
-        10..=99 => out.extend_from_slice(&pair(value)),
+        10..=99 => out.extend_from_slice(&DIGIT_PAIRS[value]),
         100..=999 => {
-            let [b, c] = pair(value % 100);
+            let [b, c] = DIGIT_PAIRS[value % 100];
             out.extend_from_slice(&[b'0' + (value / 100) as u8, b, c]);
         }
         1000..=9999 => {
-            let [a, b] = pair(value / 100);
-            let [c, d] = pair(value % 100);
+            let [a, b] = DIGIT_PAIRS[value / 100];
+            let [c, d] = DIGIT_PAIRS[value % 100];
             out.extend_from_slice(&[a, b, c, d]);
         }
         _ => write_long_uint(out, value),
@@ -270,19 +272,28 @@ fn write_long_uint(out: &mut Vec<u8>, value: usize) {
     let mut at = digits.len();
     let mut rest = value;
     while rest >= 100 {
-        let pair = (rest % 100) * 2;
-        rest /= 100;
         at -= 2;
-        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[rest % 100]);
+        rest /= 100;
     }
     if rest >= 10 {
         at -= 2;
-        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[rest * 2..rest * 2 + 2]);
+        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[rest]);
     } else {
         at -= 1;
         digits[at] = b'0' + rest as u8;
     }
     out.extend_from_slice(&digits[at..]);
+}
+
+/// One of the contract's fixed names (a label, a quote kind): none needs an
+/// escape, so it is copied without a scan.
+#[inline]
+fn write_name(out: &mut Vec<u8>, name: &'static str) {
+    debug_assert!(!name.bytes().any(is_escaped), "{name:?} needs no escape");
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
 }
 
 /// `value` as a JSON string, escaped exactly as serde_json escapes it: `"`,
@@ -414,19 +425,46 @@ struct CharCursor<'a> {
     marks: &'a [(usize, usize)],
     /// Marks before `next` end at or before the last offset looked up.
     next: usize,
+    /// The byte range `[low, high)` in which every offset has `extra`
+    /// extra bytes before it: the answer without touching the marks.
+    low: usize,
+    high: usize,
+    extra: usize,
 }
 
 impl<'a> CharCursor<'a> {
     fn new(marks: &'a [(usize, usize)]) -> Self {
-        CharCursor { marks, next: 0 }
+        let mut cursor = CharCursor {
+            marks,
+            next: 0,
+            low: 0,
+            high: 0,
+            extra: 0,
+        };
+        cursor.set_window();
+        cursor
+    }
+
+    fn set_window(&mut self) {
+        let next = self.next;
+        (self.low, self.extra) = match next {
+            0 => (0, 0),
+            n => self.marks[n - 1],
+        };
+        self.high = self.marks.get(next).map_or(usize::MAX, |&(end, _)| end);
     }
 
     #[inline]
     fn offset(&mut self, byte: u32) -> usize {
         let byte = byte as usize;
-        if self.marks.is_empty() {
-            return byte;
+        if byte < self.low || byte >= self.high {
+            self.seek(byte);
         }
+        byte - self.extra
+    }
+
+    #[cold]
+    fn seek(&mut self, byte: usize) {
         let mut next = self.next;
         while next < self.marks.len() && self.marks[next].0 <= byte {
             next += 1;
@@ -435,10 +473,7 @@ impl<'a> CharCursor<'a> {
             next -= 1;
         }
         self.next = next;
-        match next {
-            0 => byte,
-            n => byte - self.marks[n - 1].1,
-        }
+        self.set_window();
     }
 
     #[inline]
@@ -635,6 +670,18 @@ mod tests {
                 serde_json::to_string(&case).expect("serde"),
                 "{case:?}"
             );
+        }
+    }
+
+    #[test]
+    fn names_match_serde_json() {
+        let labels = Label::ALL.map(Label::as_str);
+        let kinds =
+            [QuoteKind::Direct, QuoteKind::Mixed, QuoteKind::Indirect].map(QuoteKind::as_str);
+        for name in labels.into_iter().chain(kinds) {
+            let mut out = Vec::new();
+            write_name(&mut out, name);
+            assert_eq!(out, serde_json::to_vec(name).expect("serde"));
         }
     }
 
