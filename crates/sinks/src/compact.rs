@@ -299,8 +299,41 @@ fn write_name(out: &mut Vec<u8>, name: &'static str) {
 /// `value` as a JSON string, escaped exactly as serde_json escapes it: `"`,
 /// `\` and the control characters below U+0020 (`\b \t \n \f \r` by name,
 /// the rest as `\u00xx`); everything else, `/` and non-ASCII included, as is.
+#[inline]
 pub(crate) fn write_str(out: &mut Vec<u8>, value: &str) {
     let bytes = value.as_bytes();
+    // Most strings besides the text are a few words (entity names, cues)
+    // without an escape: check those with at most four words and copy them
+    // without entering the general loop.
+    if bytes.len() < 32 && !short_needs_escape(bytes) {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+    } else {
+        write_escaped_str(out, bytes);
+    }
+}
+
+/// Whether a string shorter than 32 bytes has a byte to escape.
+#[inline]
+fn short_needs_escape(bytes: &[u8]) -> bool {
+    let len = bytes.len();
+    if len < 8 {
+        return bytes.iter().any(|&b| is_escaped(b));
+    }
+    let mut mask = escape_mask(word_at(bytes, len - 8));
+    let mut at = 0;
+    while at + 8 < len {
+        mask |= escape_mask(word_at(bytes, at));
+        at += 8;
+    }
+    mask != 0
+}
+
+/// [`write_str`] for any string.
+#[inline(never)]
+fn write_escaped_str(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut run_start = 0;
