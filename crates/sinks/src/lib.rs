@@ -34,6 +34,7 @@
 
 #![warn(missing_docs)]
 
+mod compact;
 mod csv_table;
 mod fanout;
 pub mod html;

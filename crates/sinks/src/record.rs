@@ -6,6 +6,11 @@
 //! "clusters":[{"id","name","label","titles","mentions":[[start,end]]}],
 //! "quotes":[{"start","end","text","kind","parts"?,"cue","speaker","cluster","speaker_name"}]}`;
 //! an error record: `{"id","source","error":{"kind","message"}}`.
+//!
+//! [`JsonlSink`](crate::JsonlSink), the pipeline's hot path, writes the same
+//! bytes by hand (`compact.rs`) rather than through this view: a change to
+//! the contract here must be made there too. Its unit tests compare the two
+//! byte for byte.
 
 use document::{CharOffsets, Document, Span};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
