@@ -2,8 +2,9 @@
 //! and the names that may follow a time of day. Each list states a general
 //! fact of English; none is tuned to a test case.
 //!
-//! Lists are sorted arrays of lower-case ASCII searched by binary search, so a
-//! lookup costs a few comparisons and no allocation.
+//! Lists are sorted arrays of lower-case ASCII. Each is looked up through a
+//! hash table built at compile time, so a lookup costs one or two probes, no
+//! allocation, and none of a binary search's unpredictable branches.
 
 /// How an abbreviation behaves before a possible sentence boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -499,6 +500,65 @@ fn query(word: &str) -> Option<u128> {
     (word.len() <= 16 && word.is_ascii()).then(|| key(word.as_bytes()))
 }
 
+/// The slot of a hash table with `2^bits` slots where the search for `key`
+/// starts.
+#[inline]
+const fn home(key: u128, bits: u32) -> usize {
+    let folded = (key >> 64) as u64 ^ (key as u64).rotate_left(29);
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+}
+
+/// An open-addressing hash table of the keys of a list, built at compile
+/// time: each slot holds a key and its index in the list plus one, or zero
+/// when empty. `S` is a power of two at least twice the list's length, so a
+/// search probes one or two slots.
+struct Table<const S: usize> {
+    slots: [(u128, u16); S],
+}
+
+impl<const S: usize> Table<S> {
+    const BITS: u32 = S.trailing_zeros();
+
+    const fn new(keys: &[u128]) -> Self {
+        assert!(S.is_power_of_two() && keys.len() * 2 <= S);
+        let mut slots = [(0u128, 0u16); S];
+        let mut i = 0;
+        while i < keys.len() {
+            assert!(keys[i] != 0);
+            let mut at = home(keys[i], Self::BITS);
+            while slots[at].1 != 0 {
+                assert!(slots[at].0 != keys[i], "duplicate entry");
+                at = (at + 1) & (S - 1);
+            }
+            slots[at] = (keys[i], i as u16 + 1);
+            i += 1;
+        }
+        Table { slots }
+    }
+
+    /// The index in the list of the entry with key `k`.
+    #[inline]
+    fn find(&self, k: u128) -> Option<usize> {
+        let mut at = home(k, Self::BITS);
+        loop {
+            let (key, index) = self.slots[at];
+            if index == 0 {
+                return None;
+            }
+            if key == k {
+                return Some(index as usize - 1);
+            }
+            at = (at + 1) & (S - 1);
+        }
+    }
+
+    /// Whether `word` is in the list.
+    #[inline]
+    fn contains(&self, word: &str) -> bool {
+        query(word).is_some_and(|k| self.find(k).is_some())
+    }
+}
+
 const fn keys<const N: usize>(list: &[&str]) -> [u128; N] {
     let mut out = [0u128; N];
     let mut i = 0;
@@ -519,17 +579,15 @@ const fn abbreviation_keys<const N: usize>(list: &[(&str, Abbrev, Case)]) -> [u1
     out
 }
 
-static ABBREVIATION_KEYS: [u128; ABBREVIATIONS.len()] = abbreviation_keys(ABBREVIATIONS);
-static STARTER_KEYS: [u128; STARTERS.len()] = keys(STARTERS);
-static REPORTING_VERB_KEYS: [u128; REPORTING_VERBS.len()] = keys(REPORTING_VERBS);
-static AFTER_TIME_KEYS: [u128; AFTER_TIME.len()] = keys(AFTER_TIME);
-static TIME_PREPOSITION_KEYS: [u128; TIME_PREPOSITIONS.len()] = keys(TIME_PREPOSITIONS);
-static DOMAIN_KEYS: [u128; DOMAINS.len()] = keys(DOMAINS);
-
-#[inline]
-fn contains(keys: &[u128], word: &str) -> bool {
-    query(word).is_some_and(|k| keys.binary_search(&k).is_ok())
-}
+static ABBREVIATION_TABLE: Table<512> =
+    Table::new(&abbreviation_keys::<{ ABBREVIATIONS.len() }>(ABBREVIATIONS));
+static STARTER_TABLE: Table<256> = Table::new(&keys::<{ STARTERS.len() }>(STARTERS));
+static REPORTING_VERB_TABLE: Table<64> =
+    Table::new(&keys::<{ REPORTING_VERBS.len() }>(REPORTING_VERBS));
+static AFTER_TIME_TABLE: Table<128> = Table::new(&keys::<{ AFTER_TIME.len() }>(AFTER_TIME));
+static TIME_PREPOSITION_TABLE: Table<16> =
+    Table::new(&keys::<{ TIME_PREPOSITIONS.len() }>(TIME_PREPOSITIONS));
+static DOMAIN_TABLE: Table<32> = Table::new(&keys::<{ DOMAINS.len() }>(DOMAINS));
 
 /// Whether `word` is made of one- or two-letter pieces joined by periods
 /// (`U.S`, `e.g`, `Ph.D`, `W.H.S`): an initialism, written without its final
@@ -566,7 +624,7 @@ pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
         return None; // longer than any entry
     }
     if let Some(k) = query(word) {
-        if let Ok(at) = ABBREVIATION_KEYS.binary_search(&k) {
+        if let Some(at) = ABBREVIATION_TABLE.find(k) {
             let (_, kind, case) = ABBREVIATIONS[at];
             let capitalized = word.as_bytes()[0].is_ascii_uppercase();
             return (case == Any || capitalized).then_some(kind);
@@ -577,27 +635,27 @@ pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
 
 /// Whether `word` (its first letter upper case) typically starts a sentence.
 pub(crate) fn is_starter(word: &str) -> bool {
-    contains(&STARTER_KEYS, word)
+    STARTER_TABLE.contains(word)
 }
 
 /// Whether `word` is a verb of saying in the past or present tense.
 pub(crate) fn is_reporting_verb(word: &str) -> bool {
-    word.bytes().all(|b| b.is_ascii_lowercase()) && contains(&REPORTING_VERB_KEYS, word)
+    word.bytes().all(|b| b.is_ascii_lowercase()) && REPORTING_VERB_TABLE.contains(word)
 }
 
 /// Whether `word` names a day, month or time zone.
 pub(crate) fn follows_time(word: &str) -> bool {
-    contains(&AFTER_TIME_KEYS, word)
+    AFTER_TIME_TABLE.contains(word)
 }
 
 /// Whether `word` is a top-level domain name.
 pub(crate) fn is_domain(word: &str) -> bool {
-    contains(&DOMAIN_KEYS, word)
+    DOMAIN_TABLE.contains(word)
 }
 
 /// Whether `word` is a preposition that opens a time phrase.
 pub(crate) fn is_time_preposition(word: &str) -> bool {
-    contains(&TIME_PREPOSITION_KEYS, word)
+    TIME_PREPOSITION_TABLE.contains(word)
 }
 
 #[cfg(test)]
@@ -625,6 +683,36 @@ mod tests {
             for word in list {
                 assert_eq!(word.to_ascii_lowercase(), *word);
                 assert!(word.len() <= 16, "{word}");
+            }
+        }
+    }
+
+    #[test]
+    fn tables_find_every_entry_and_nothing_else() {
+        let names: Vec<&str> = ABBREVIATIONS.iter().map(|e| e.0).collect();
+        type Find<'a> = &'a dyn Fn(u128) -> Option<usize>;
+        let lists: [(&[&str], Find<'_>); 6] = [
+            (&names, &|k| ABBREVIATION_TABLE.find(k)),
+            (STARTERS, &|k| STARTER_TABLE.find(k)),
+            (REPORTING_VERBS, &|k| REPORTING_VERB_TABLE.find(k)),
+            (AFTER_TIME, &|k| AFTER_TIME_TABLE.find(k)),
+            (TIME_PREPOSITIONS, &|k| TIME_PREPOSITION_TABLE.find(k)),
+            (DOMAINS, &|k| DOMAIN_TABLE.find(k)),
+        ];
+        for (list, find) in lists {
+            for (at, word) in list.iter().enumerate() {
+                assert_eq!(find(key(word.as_bytes())), Some(at), "{word}");
+                assert_eq!(find(key(word.to_ascii_uppercase().as_bytes())), Some(at));
+                // Near misses: one letter more, one less, one changed.
+                for miss in [
+                    format!("{word}x"),
+                    format!("x{word}"),
+                    word[1..].to_string(),
+                    format!("{}q", &word[..word.len() - 1]),
+                ] {
+                    let expected = list.iter().position(|w| *w == miss);
+                    assert_eq!(find(key(miss.as_bytes())), expected, "{miss}");
+                }
             }
         }
     }
