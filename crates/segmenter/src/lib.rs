@@ -151,6 +151,27 @@ struct Scratch {
     spans: Vec<Span>,
 }
 
+impl Scratch {
+    /// Frees buffers grown beyond what ordinary documents need, so that one
+    /// huge document does not pin its memory for the thread's lifetime.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 12;
+        if self.lines.capacity() > KEEP {
+            self.lines = Vec::new();
+        }
+        if self.spans.capacity() > KEEP {
+            self.spans = Vec::new();
+        }
+        self.sentence.trim(KEEP);
+    }
+}
+
+thread_local! {
+    /// Each thread's scratch buffers: documents are segmented one after
+    /// another, so they are reused rather than allocated per document.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 impl Segmenter {
     /// A segmenter with the default rules.
     pub fn new() -> Self {
@@ -198,13 +219,32 @@ impl Segmenter {
     }
 
     fn run(&self, text: &str, out: &mut Segmentation, with_tokens: bool) {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => {
+                self.run_with(text, out, with_tokens, &mut scratch);
+                scratch.trim();
+            }
+            Err(_) => self.run_with(text, out, with_tokens, &mut Scratch::default()),
+        });
+    }
+
+    fn run_with(
+        &self,
+        text: &str,
+        out: &mut Segmentation,
+        with_tokens: bool,
+        scratch: &mut Scratch,
+    ) {
         out.clear();
         // The model keeps offsets in u32; longer texts are refused upstream,
         // so this only guards direct library use.
         let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
-        let mut scratch = Scratch::default();
+        // News text has a paragraph every few hundred bytes, a sentence
+        // every hundred or so and a token every five or six: reserving
+        // about that much saves most of the vectors' regrowth.
+        out.paragraphs.reserve(text.len() / 256 + 1);
+        out.sentences.reserve(text.len() / 128 + 1);
         if with_tokens {
-            // News text has a token every five or six bytes.
             out.tokens.reserve(text.len() / 5);
         }
         paragraph::paragraphs(text, &mut scratch.lines, &mut out.paragraphs);

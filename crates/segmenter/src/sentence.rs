@@ -72,6 +72,18 @@ pub(crate) struct Scratch {
     cuts: Vec<usize>,
 }
 
+impl Scratch {
+    /// Frees buffers with room for more than `keep` items.
+    pub(crate) fn trim(&mut self, keep: usize) {
+        if self.list.capacity() > keep {
+            self.list = Vec::new();
+        }
+        if self.cuts.capacity() > keep {
+            self.cuts = Vec::new();
+        }
+    }
+}
+
 /// Appends the sentences of the paragraph `para` to `out` as trimmed,
 /// non-empty spans in order.
 pub(crate) fn split(text: &str, para: Span, scratch: &mut Scratch, out: &mut Vec<Span>) {
