@@ -593,6 +593,12 @@ static DOMAIN_TABLE: Table<32> = Table::new(&keys::<{ DOMAINS.len() }>(DOMAINS))
 /// (`U.S`, `e.g`, `Ph.D`, `W.H.S`): an initialism, written without its final
 /// period.
 pub(crate) fn is_initialism(word: &str) -> bool {
+    // The first piece has one or two letters: most words fail here, before
+    // any search for periods.
+    let bytes = word.as_bytes();
+    if !(bytes.get(1) == Some(&b'.') || bytes.get(2) == Some(&b'.')) {
+        return false;
+    }
     let mut pieces = 0;
     for piece in word.split('.') {
         if piece.is_empty() || piece.len() > 2 || !piece.bytes().all(|b| b.is_ascii_alphabetic()) {
@@ -607,8 +613,23 @@ pub(crate) fn is_initialism(word: &str) -> bool {
 /// one. Initialisms not in the list are [`Abbrev::Plain`]. A compound counts
 /// as its last part (`Japan-U.S.`, `ex-Gov.`).
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
-    let last_part = word.bytes().rposition(|b| b == b'-' || b == b'/');
-    let word = last_part.map_or(word, |at| &word[at + 1..]);
+    // One pass back over the last part: its start, whether it holds a period
+    // or a non-ASCII byte, and its key (the bytes shifted in from the top
+    // are the last 16, which is the whole part whenever a key is needed).
+    let all = word.as_bytes();
+    let (mut start, mut k, mut dotted, mut ascii) = (all.len(), 0u128, false, true);
+    while start > 0 {
+        let b = all[start - 1];
+        if b == b'-' || b == b'/' {
+            break;
+        }
+        dotted |= b == b'.';
+        ascii &= b.is_ascii();
+        k = (k >> 8) | (u128::from(b.to_ascii_lowercase()) << 120);
+        start -= 1;
+    }
+    // `start` follows an ASCII byte or is 0: a char boundary.
+    let word = &word[start..];
     if word.is_empty() {
         return None;
     }
@@ -619,14 +640,14 @@ pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
     {
         return Some(Number); // the numero sign written as N° or Nº
     }
-    let dotted = bytes.contains(&b'.');
     if bytes.len() > 6 && !dotted {
         return None; // longer than any entry
     }
-    if let Some(k) = query(word) {
+    if bytes.len() <= 16 && ascii {
+        debug_assert_eq!(Some(k), query(word));
         if let Some(at) = ABBREVIATION_TABLE.find(k) {
             let (_, kind, case) = ABBREVIATIONS[at];
-            let capitalized = word.as_bytes()[0].is_ascii_uppercase();
+            let capitalized = bytes[0].is_ascii_uppercase();
             return (case == Any || capitalized).then_some(kind);
         }
     }
