@@ -95,6 +95,15 @@ fn chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usi
             push(out, a, q, TokenKind::Word);
             return q;
         }
+        // A word and a comma (`said,`): `word_on` stops at the comma and
+        // `plain` makes it a token of its own.
+        if bytes[q] == b','
+            && (q + 1 == sentence_end || CLASS[bytes[q + 1] as usize] & class::SPACE != 0)
+        {
+            push(out, a, q, TokenKind::Word);
+            push(out, q, q + 1, TokenKind::Punct);
+            return q + 1;
+        }
         return word_chunk(text, a, q, sentence_end, out);
     }
     other_chunk(text, a, sentence_end, out)
