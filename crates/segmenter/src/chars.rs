@@ -507,12 +507,6 @@ pub(crate) mod swar {
         !(letters | between(w, 0x2F, 0x3A)) & HIGH
     }
 
-    /// Lanes holding a control char from TAB to CR, or a non-ASCII byte.
-    #[inline(always)]
-    pub(crate) fn control_or_non_ascii(w: u64) -> u64 {
-        between(w, 0x08, 0x0E) | (w & HIGH)
-    }
-
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -530,16 +524,10 @@ pub(crate) mod swar {
                 lanes(not_alnum_or_space, b"[`{/:_~-"),
                 [0, 1, 2, 3, 4, 5, 6, 7]
             );
-            assert_eq!(lanes(control_or_non_ascii, b"ab\ncd\r\t\xc2"), [2, 5, 6, 7]);
-            assert_eq!(
-                lanes(control_or_non_ascii, b"\x08\x0e x\x00\x7f\x0b\x0c"),
-                [6, 7]
-            );
             // Every byte value, in every lane.
             for b in 0..=255u8 {
                 let plain =
                     b.is_ascii_alphanumeric() || b == b' ' || b == 0 || (0x10..=0x19).contains(&b);
-                let control = (0x09..=0x0D).contains(&b) || b >= 0x80;
                 let alnum = b.is_ascii_alphanumeric();
                 for k in 0..8 {
                     let mut word = *b"aaaaaaaa";
@@ -547,11 +535,6 @@ pub(crate) mod swar {
                     assert_eq!(
                         lanes(not_alnum_or_space, &word) == [k],
                         !plain,
-                        "{b:#x} in lane {k}"
-                    );
-                    assert_eq!(
-                        lanes(control_or_non_ascii, &word) == [k],
-                        control,
                         "{b:#x} in lane {k}"
                     );
                     assert_eq!(lanes(not_alnum, &word) == [k], !alnum, "{b:#x} in lane {k}");

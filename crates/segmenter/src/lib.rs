@@ -147,6 +147,8 @@ pub struct Segmenter {
 #[derive(Debug, Default)]
 struct Scratch {
     lines: Vec<paragraph::Line>,
+    /// Positions of the bytes the sentence splitter looks at.
+    triggers: Vec<u32>,
     sentence: sentence::Scratch,
     spans: Vec<Span>,
 }
@@ -161,6 +163,9 @@ impl Scratch {
         }
         if self.spans.capacity() > KEEP {
             self.spans = Vec::new();
+        }
+        if self.triggers.capacity() > KEEP * 16 {
+            self.triggers = Vec::new();
         }
         self.sentence.trim(KEEP);
     }
@@ -203,9 +208,16 @@ impl Segmenter {
         let mut scratch = Scratch::default();
         let mut paragraphs = Vec::new();
         let mut sentences = Vec::new();
-        paragraph::paragraphs(text, &mut scratch.lines, &mut paragraphs);
+        paragraph::paragraphs(
+            text,
+            &mut scratch.lines,
+            &mut scratch.triggers,
+            &mut paragraphs,
+        );
+        let mut triggers = &scratch.triggers[..];
         for &para in &paragraphs {
-            sentence::split(text, para, &mut scratch.sentence, &mut sentences);
+            let inside = paragraph_triggers(&mut triggers, para);
+            sentence::split(text, para, inside, &mut scratch.sentence, &mut sentences);
         }
         sentences
     }
@@ -247,10 +259,23 @@ impl Segmenter {
         if with_tokens {
             out.tokens.reserve(text.len() / 5);
         }
-        paragraph::paragraphs(text, &mut scratch.lines, &mut out.paragraphs);
+        paragraph::paragraphs(
+            text,
+            &mut scratch.lines,
+            &mut scratch.triggers,
+            &mut out.paragraphs,
+        );
+        let mut triggers = &scratch.triggers[..];
         for (paragraph_idx, &para) in out.paragraphs.iter().enumerate() {
             scratch.spans.clear();
-            sentence::split(text, para, &mut scratch.sentence, &mut scratch.spans);
+            let inside = paragraph_triggers(&mut triggers, para);
+            sentence::split(
+                text,
+                para,
+                inside,
+                &mut scratch.sentence,
+                &mut scratch.spans,
+            );
             for &span in &scratch.spans {
                 let first = out.tokens.len() as u32;
                 if with_tokens {
@@ -269,6 +294,16 @@ impl Segmenter {
             }
         }
     }
+}
+
+/// The positions in `triggers` (in order) that lie inside `para`; drops them
+/// and those before from `triggers`. Paragraphs come in order.
+fn paragraph_triggers<'a>(triggers: &mut &'a [u32], para: Span) -> &'a [u32] {
+    let all: &'a [u32] = triggers;
+    let start = all.iter().take_while(|&&at| at < para.start).count();
+    let len = all[start..].iter().take_while(|&&at| at < para.end).count();
+    *triggers = &all[start + len..];
+    &all[start..start + len]
 }
 
 /// The largest char boundary of `text` at or below `at`.

@@ -39,13 +39,13 @@ use document::Span;
 use crate::chars::{
     char_at, char_before, chunk_start_before, is_bullet, is_closer, is_dash, is_emoticon, is_lower,
     is_opener, is_rule, is_space, is_terminal, is_upper_start, skip_non_space, skip_space,
-    skip_space_back, swar,
+    skip_space_back,
 };
 use crate::lexicon::{self, Abbrev};
 
 /// Bytes that may start a sentence-final mark or a bullet (lead bytes of the
 /// multi-byte ones).
-static TRIGGERS: [bool; 256] = {
+pub(crate) static TRIGGERS: [bool; 256] = {
     let mut table = [false; 256];
     table[b'.' as usize] = true;
     table[b'!' as usize] = true;
@@ -64,6 +64,19 @@ static TRIGGERS: [bool; 256] = {
     table[0xEF] = true; // ！ ？ ｡
     table
 };
+
+/// Appends the positions of the [`TRIGGERS`] bytes of `text[start..end]` to
+/// `out`, in order: what [`split`] needs to know of a paragraph. The
+/// paragraph scan collects the same list for the whole text on its way.
+#[cfg(test)]
+pub(crate) fn triggers(text: &str, start: usize, end: usize, out: &mut Vec<u32>) {
+    let bytes = text.as_bytes();
+    out.extend(
+        (start..end)
+            .filter(|&i| TRIGGERS[bytes[i] as usize])
+            .map(|i| i as u32),
+    );
+}
 
 /// Scratch space for [`split`], reused across paragraphs.
 #[derive(Debug, Default)]
@@ -85,8 +98,15 @@ impl Scratch {
 }
 
 /// Appends the sentences of the paragraph `para` to `out` as trimmed,
-/// non-empty spans in order.
-pub(crate) fn split(text: &str, para: Span, scratch: &mut Scratch, out: &mut Vec<Span>) {
+/// non-empty spans in order. `triggers` are the positions of the
+/// [`TRIGGERS`] bytes inside the paragraph, in order.
+pub(crate) fn split(
+    text: &str,
+    para: Span,
+    triggers: &[u32],
+    scratch: &mut Scratch,
+    out: &mut Vec<Span>,
+) {
     let (start, end) = (para.start as usize, para.end as usize);
     scratch.list.clear();
     scratch.cuts.clear();
@@ -97,7 +117,7 @@ pub(crate) fn split(text: &str, para: Span, scratch: &mut Scratch, out: &mut Vec
         end,
         chunk: (0, 0, false),
     };
-    scan.run(&scratch.list, &mut scratch.cuts);
+    scan.run(triggers, &scratch.list, &mut scratch.cuts);
     if !scratch.list.is_empty() {
         scratch.cuts.extend_from_slice(&scratch.list);
         scratch.cuts.sort_unstable();
@@ -158,28 +178,26 @@ struct Decision {
 }
 
 impl<'t> Scan<'t> {
-    fn run(&mut self, list: &[usize], cuts: &mut Vec<usize>) {
+    /// Visits the trigger bytes at `triggers` (positions in order) and
+    /// decides each; a decision may skip the ones before where it resumes.
+    fn run(&mut self, triggers: &[u32], list: &[usize], cuts: &mut Vec<usize>) {
         let bytes = self.text.as_bytes();
         let mut i = self.start;
         let mut sentence_start = self.start;
         let mut next_item = 0;
-        while i < self.end {
-            // Most bytes are letters, digits and spaces: skip them by eights.
-            while i + 8 <= self.end {
-                let lanes = swar::not_alnum_or_space(swar::load(bytes, i));
-                if lanes != 0 {
-                    i += lanes.trailing_zeros() as usize / 8;
-                    break;
-                }
-                i += 8;
+        let mut next_trigger = 0;
+        loop {
+            while next_trigger < triggers.len() && (triggers[next_trigger] as usize) < i {
+                next_trigger += 1;
             }
+            let Some(&at) = triggers.get(next_trigger) else {
+                break;
+            };
+            i = at as usize;
             if i >= self.end {
                 break;
             }
-            if !TRIGGERS[bytes[i] as usize] {
-                i += 1;
-                continue;
-            }
+            debug_assert!(TRIGGERS[bytes[i] as usize]);
             while next_item < list.len() && list[next_item] <= i {
                 sentence_start = sentence_start.max(list[next_item]);
                 next_item += 1;
@@ -799,7 +817,9 @@ mod tests {
     fn sentences(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
         let para = Span::new(0, text.len());
-        split(text, para, &mut Scratch::default(), &mut out);
+        let mut marks = Vec::new();
+        triggers(text, 0, text.len(), &mut marks);
+        split(text, para, &marks, &mut Scratch::default(), &mut out);
         out.iter().map(|s| s.text(text)).collect()
     }
 
