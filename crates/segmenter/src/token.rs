@@ -458,8 +458,13 @@ fn word_on(
     sentence_end: usize,
     out: &mut Vec<Token>,
 ) -> usize {
+    // The callers have skipped the word chars at `q` already.
+    let mut skip = false;
     loop {
-        q = skip_word_chars(text, q, b);
+        if skip {
+            q = skip_word_chars(text, q, b);
+        }
+        skip = true;
         if q >= b {
             break;
         }
