@@ -507,6 +507,13 @@ pub(crate) mod swar {
         !(letters | between(w, 0x2F, 0x3A)) & HIGH
     }
 
+    /// Lanes holding the byte `b` (exact).
+    #[inline(always)]
+    pub(crate) fn equal(w: u64, b: u8) -> u64 {
+        let x = w ^ (ONES * b as u64);
+        !(((x & (ONES * 0x7F)) + ONES * 0x7F) | x) & HIGH
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -538,6 +545,13 @@ pub(crate) mod swar {
                         "{b:#x} in lane {k}"
                     );
                     assert_eq!(lanes(not_alnum, &word) == [k], !alnum, "{b:#x} in lane {k}");
+                    for probe in [0, b'.', b'a', 0x7F, 0x80, 0xFF] {
+                        let hits: Vec<usize> = (0..8).filter(|&j| word[j] == probe).collect();
+                        let m = equal(u64::from_le_bytes(word), probe);
+                        let got: Vec<usize> =
+                            (0..8).filter(|j| m & (0x80 << (8 * j)) != 0).collect();
+                        assert_eq!(got, hits, "{probe:#x} among {word:?}");
+                    }
                 }
             }
         }

@@ -613,6 +613,9 @@ pub(crate) fn is_initialism(word: &str) -> bool {
 /// one. Initialisms not in the list are [`Abbrev::Plain`]. A compound counts
 /// as its last part (`Japan-U.S.`, `ex-Gov.`).
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
+    if ends_in_long_plain_part(word.as_bytes()) {
+        return None;
+    }
     // One pass back over the last part: its start, whether it holds a period
     // or a non-ASCII byte, and its key (the bytes shifted in from the top
     // are the last 16, which is the whole part whenever a key is needed).
@@ -652,6 +655,22 @@ pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
         }
     }
     (dotted && is_initialism(word)).then_some(Plain)
+}
+
+/// Whether the last seven bytes of `word` (of eight or more) hold no `-`,
+/// `/`, `.` or NUL: then its last part is too long for any entry, even with
+/// NULs after it, and its last piece too long for an initialism, so it is no
+/// abbreviation. Most long words are told so without a look at every byte.
+#[inline]
+fn ends_in_long_plain_part(word: &[u8]) -> bool {
+    use crate::chars::swar;
+    if word.len() < 8 {
+        return false;
+    }
+    let w = swar::load(word, word.len() - 8);
+    let stops =
+        swar::equal(w, b'-') | swar::equal(w, b'/') | swar::equal(w, b'.') | swar::equal(w, 0);
+    stops & !0x80 == 0
 }
 
 /// Whether `word` (its first letter upper case) typically starts a sentence.
@@ -762,6 +781,26 @@ mod tests {
         assert_eq!(abbreviation("ex-Gov"), Some(Title));
         assert_eq!(abbreviation("U.S-"), None);
         assert_eq!(abbreviation("www.example"), None);
+    }
+
+    #[test]
+    fn long_words_are_rejected_early_only_when_no_entry_could_match() {
+        for word in ["government", "Washington", "x.government", "co-operation"] {
+            assert_eq!(abbreviation(word), None, "{word}");
+        }
+        assert_eq!(abbreviation("a.b.c.d.e.f"), Some(Plain));
+        assert!(ends_in_long_plain_part(b"government"));
+        assert!(ends_in_long_plain_part(b"x.government"));
+        // A period, hyphen, slash or NUL among the last seven bytes: the slow way.
+        assert!(!ends_in_long_plain_part(b"a.b.c.d.e.f"));
+        assert!(!ends_in_long_plain_part(b"Japan-U.S"));
+        assert!(!ends_in_long_plain_part(b"example/abcd"));
+        assert!(!ends_in_long_plain_part(b"Mr\0\0\0\0\0\0"));
+        assert_eq!(abbreviation("Mr\0\0\0\0\0\0"), None);
+        assert!(!ends_in_long_plain_part(b"a.m\0\0\0\0\0"));
+        assert_eq!(abbreviation("a.m\0\0\0\0\0"), Some(Time));
+        assert_eq!(abbreviation("Japan-U.S"), Some(Plain));
+        assert_eq!(abbreviation("A.B.C.D.E.F.G.H"), Some(Plain));
     }
 
     #[test]
