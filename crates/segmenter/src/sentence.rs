@@ -322,7 +322,9 @@ impl<'t> Scan<'t> {
         // What follows: a lone closing quote belongs to this sentence, so do
         // footnote marks.
         let mut k = skip_space(text, tail, end);
-        if k < end {
+        // (The chunk at `k` is not empty: look at its first char before
+        // finding its end.)
+        if k < end && is_closer(char_at(text, k).0) {
             let chunk_end = skip_non_space(text, k, end);
             if text[k..chunk_end].chars().all(is_closer) {
                 tail = chunk_end;
@@ -335,10 +337,12 @@ impl<'t> Scan<'t> {
         loop {
             let mut after = skip_spaced_footnotes(text, k, end);
             if after == k && k < end {
-                let chunk_end = skip_non_space(text, k, end);
+                // Both kinds are at most five bytes long: look no further.
+                let chunk_end = skip_non_space(text, k, end.min(k + 6));
                 let chunk = &text[k..chunk_end];
-                if is_emoticon(chunk.as_bytes())
-                    || matches!(chunk, "[...]" | "[\u{2026}]" | "(...)" | "(\u{2026})")
+                if chunk.len() <= 5
+                    && (is_emoticon(chunk.as_bytes())
+                        || matches!(chunk, "[...]" | "[\u{2026}]" | "(...)" | "(\u{2026})"))
                 {
                     after = chunk_end;
                 }
@@ -642,6 +646,14 @@ fn next_word(text: &str, k: usize, end: usize) -> Next<'_> {
     };
     let mut j = i;
     while j < end && j - i < 24 {
+        let b = text.as_bytes()[j];
+        if b < 0x80 {
+            if !b.is_ascii_alphabetic() {
+                break;
+            }
+            j += 1;
+            continue;
+        }
         let (c, len) = char_at(text, j);
         if !c.is_alphabetic() {
             break;
