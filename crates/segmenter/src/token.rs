@@ -104,6 +104,17 @@ fn chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usi
             push(out, q, q + 1, TokenKind::Punct);
             return q + 1;
         }
+        // A word and a period (`said.`) that does not keep it: `word_on`
+        // asks `attach_period` and stops at the period, and `plain` makes it
+        // a token of its own.
+        if bytes[q] == b'.'
+            && (q + 1 == sentence_end || CLASS[bytes[q + 1] as usize] & class::SPACE != 0)
+            && !attach_period(text, a, q, sentence_end, sentence_end)
+        {
+            push(out, a, q, TokenKind::Word);
+            push(out, q, q + 1, TokenKind::Punct);
+            return q + 1;
+        }
         return word_chunk(text, a, q, sentence_end, out);
     }
     other_chunk(text, a, sentence_end, out)
