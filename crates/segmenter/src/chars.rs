@@ -507,10 +507,11 @@ pub(crate) mod swar {
         !(letters | between(w, 0x2F, 0x3A)) & HIGH
     }
 
-    /// Lanes holding a control char from TAB to CR, or a non-ASCII byte.
+    /// Lanes holding the byte `b` (exact).
     #[inline(always)]
-    pub(crate) fn control_or_non_ascii(w: u64) -> u64 {
-        between(w, 0x08, 0x0E) | (w & HIGH)
+    pub(crate) fn equal(w: u64, b: u8) -> u64 {
+        let x = w ^ (ONES * b as u64);
+        !(((x & (ONES * 0x7F)) + ONES * 0x7F) | x) & HIGH
     }
 
     #[cfg(test)]
@@ -530,16 +531,10 @@ pub(crate) mod swar {
                 lanes(not_alnum_or_space, b"[`{/:_~-"),
                 [0, 1, 2, 3, 4, 5, 6, 7]
             );
-            assert_eq!(lanes(control_or_non_ascii, b"ab\ncd\r\t\xc2"), [2, 5, 6, 7]);
-            assert_eq!(
-                lanes(control_or_non_ascii, b"\x08\x0e x\x00\x7f\x0b\x0c"),
-                [6, 7]
-            );
             // Every byte value, in every lane.
             for b in 0..=255u8 {
                 let plain =
                     b.is_ascii_alphanumeric() || b == b' ' || b == 0 || (0x10..=0x19).contains(&b);
-                let control = (0x09..=0x0D).contains(&b) || b >= 0x80;
                 let alnum = b.is_ascii_alphanumeric();
                 for k in 0..8 {
                     let mut word = *b"aaaaaaaa";
@@ -549,12 +544,14 @@ pub(crate) mod swar {
                         !plain,
                         "{b:#x} in lane {k}"
                     );
-                    assert_eq!(
-                        lanes(control_or_non_ascii, &word) == [k],
-                        control,
-                        "{b:#x} in lane {k}"
-                    );
                     assert_eq!(lanes(not_alnum, &word) == [k], !alnum, "{b:#x} in lane {k}");
+                    for probe in [0, b'.', b'a', 0x7F, 0x80, 0xFF] {
+                        let hits: Vec<usize> = (0..8).filter(|&j| word[j] == probe).collect();
+                        let m = equal(u64::from_le_bytes(word), probe);
+                        let got: Vec<usize> =
+                            (0..8).filter(|j| m & (0x80 << (8 * j)) != 0).collect();
+                        assert_eq!(got, hits, "{probe:#x} among {word:?}");
+                    }
                 }
             }
         }

@@ -2,8 +2,9 @@
 //! and the names that may follow a time of day. Each list states a general
 //! fact of English; none is tuned to a test case.
 //!
-//! Lists are sorted arrays of lower-case ASCII searched by binary search, so a
-//! lookup costs a few comparisons and no allocation.
+//! Lists are sorted arrays of lower-case ASCII. Each is looked up through a
+//! hash table built at compile time, so a lookup costs one or two probes, no
+//! allocation, and none of a binary search's unpredictable branches.
 
 /// How an abbreviation behaves before a possible sentence boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -499,6 +500,65 @@ fn query(word: &str) -> Option<u128> {
     (word.len() <= 16 && word.is_ascii()).then(|| key(word.as_bytes()))
 }
 
+/// The slot of a hash table with `2^bits` slots where the search for `key`
+/// starts.
+#[inline]
+const fn home(key: u128, bits: u32) -> usize {
+    let folded = (key >> 64) as u64 ^ (key as u64).rotate_left(29);
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+}
+
+/// An open-addressing hash table of the keys of a list, built at compile
+/// time: each slot holds a key and its index in the list plus one, or zero
+/// when empty. `S` is a power of two at least twice the list's length, so a
+/// search probes one or two slots.
+struct Table<const S: usize> {
+    slots: [(u128, u16); S],
+}
+
+impl<const S: usize> Table<S> {
+    const BITS: u32 = S.trailing_zeros();
+
+    const fn new(keys: &[u128]) -> Self {
+        assert!(S.is_power_of_two() && keys.len() * 2 <= S);
+        let mut slots = [(0u128, 0u16); S];
+        let mut i = 0;
+        while i < keys.len() {
+            assert!(keys[i] != 0);
+            let mut at = home(keys[i], Self::BITS);
+            while slots[at].1 != 0 {
+                assert!(slots[at].0 != keys[i], "duplicate entry");
+                at = (at + 1) & (S - 1);
+            }
+            slots[at] = (keys[i], i as u16 + 1);
+            i += 1;
+        }
+        Table { slots }
+    }
+
+    /// The index in the list of the entry with key `k`.
+    #[inline]
+    fn find(&self, k: u128) -> Option<usize> {
+        let mut at = home(k, Self::BITS);
+        loop {
+            let (key, index) = self.slots[at];
+            if index == 0 {
+                return None;
+            }
+            if key == k {
+                return Some(index as usize - 1);
+            }
+            at = (at + 1) & (S - 1);
+        }
+    }
+
+    /// Whether `word` is in the list.
+    #[inline]
+    fn contains(&self, word: &str) -> bool {
+        query(word).is_some_and(|k| self.find(k).is_some())
+    }
+}
+
 const fn keys<const N: usize>(list: &[&str]) -> [u128; N] {
     let mut out = [0u128; N];
     let mut i = 0;
@@ -519,22 +579,26 @@ const fn abbreviation_keys<const N: usize>(list: &[(&str, Abbrev, Case)]) -> [u1
     out
 }
 
-static ABBREVIATION_KEYS: [u128; ABBREVIATIONS.len()] = abbreviation_keys(ABBREVIATIONS);
-static STARTER_KEYS: [u128; STARTERS.len()] = keys(STARTERS);
-static REPORTING_VERB_KEYS: [u128; REPORTING_VERBS.len()] = keys(REPORTING_VERBS);
-static AFTER_TIME_KEYS: [u128; AFTER_TIME.len()] = keys(AFTER_TIME);
-static TIME_PREPOSITION_KEYS: [u128; TIME_PREPOSITIONS.len()] = keys(TIME_PREPOSITIONS);
-static DOMAIN_KEYS: [u128; DOMAINS.len()] = keys(DOMAINS);
-
-#[inline]
-fn contains(keys: &[u128], word: &str) -> bool {
-    query(word).is_some_and(|k| keys.binary_search(&k).is_ok())
-}
+static ABBREVIATION_TABLE: Table<512> =
+    Table::new(&abbreviation_keys::<{ ABBREVIATIONS.len() }>(ABBREVIATIONS));
+static STARTER_TABLE: Table<256> = Table::new(&keys::<{ STARTERS.len() }>(STARTERS));
+static REPORTING_VERB_TABLE: Table<64> =
+    Table::new(&keys::<{ REPORTING_VERBS.len() }>(REPORTING_VERBS));
+static AFTER_TIME_TABLE: Table<128> = Table::new(&keys::<{ AFTER_TIME.len() }>(AFTER_TIME));
+static TIME_PREPOSITION_TABLE: Table<16> =
+    Table::new(&keys::<{ TIME_PREPOSITIONS.len() }>(TIME_PREPOSITIONS));
+static DOMAIN_TABLE: Table<32> = Table::new(&keys::<{ DOMAINS.len() }>(DOMAINS));
 
 /// Whether `word` is made of one- or two-letter pieces joined by periods
 /// (`U.S`, `e.g`, `Ph.D`, `W.H.S`): an initialism, written without its final
 /// period.
 pub(crate) fn is_initialism(word: &str) -> bool {
+    // The first piece has one or two letters: most words fail here, before
+    // any search for periods.
+    let bytes = word.as_bytes();
+    if !(bytes.get(1) == Some(&b'.') || bytes.get(2) == Some(&b'.')) {
+        return false;
+    }
     let mut pieces = 0;
     for piece in word.split('.') {
         if piece.is_empty() || piece.len() > 2 || !piece.bytes().all(|b| b.is_ascii_alphabetic()) {
@@ -549,8 +613,26 @@ pub(crate) fn is_initialism(word: &str) -> bool {
 /// one. Initialisms not in the list are [`Abbrev::Plain`]. A compound counts
 /// as its last part (`Japan-U.S.`, `ex-Gov.`).
 pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
-    let last_part = word.bytes().rposition(|b| b == b'-' || b == b'/');
-    let word = last_part.map_or(word, |at| &word[at + 1..]);
+    if ends_in_long_plain_part(word.as_bytes()) {
+        return None;
+    }
+    // One pass back over the last part: its start, whether it holds a period
+    // or a non-ASCII byte, and its key (the bytes shifted in from the top
+    // are the last 16, which is the whole part whenever a key is needed).
+    let all = word.as_bytes();
+    let (mut start, mut k, mut dotted, mut ascii) = (all.len(), 0u128, false, true);
+    while start > 0 {
+        let b = all[start - 1];
+        if b == b'-' || b == b'/' {
+            break;
+        }
+        dotted |= b == b'.';
+        ascii &= b.is_ascii();
+        k = (k >> 8) | (u128::from(b.to_ascii_lowercase()) << 120);
+        start -= 1;
+    }
+    // `start` follows an ASCII byte or is 0: a char boundary.
+    let word = &word[start..];
     if word.is_empty() {
         return None;
     }
@@ -561,43 +643,59 @@ pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
     {
         return Some(Number); // the numero sign written as N° or Nº
     }
-    let dotted = bytes.contains(&b'.');
     if bytes.len() > 6 && !dotted {
         return None; // longer than any entry
     }
-    if let Some(k) = query(word) {
-        if let Ok(at) = ABBREVIATION_KEYS.binary_search(&k) {
+    if bytes.len() <= 16 && ascii {
+        debug_assert_eq!(Some(k), query(word));
+        if let Some(at) = ABBREVIATION_TABLE.find(k) {
             let (_, kind, case) = ABBREVIATIONS[at];
-            let capitalized = word.as_bytes()[0].is_ascii_uppercase();
+            let capitalized = bytes[0].is_ascii_uppercase();
             return (case == Any || capitalized).then_some(kind);
         }
     }
     (dotted && is_initialism(word)).then_some(Plain)
 }
 
+/// Whether the last seven bytes of `word` (of eight or more) hold no `-`,
+/// `/`, `.` or NUL: then its last part is too long for any entry, even with
+/// NULs after it, and its last piece too long for an initialism, so it is no
+/// abbreviation. Most long words are told so without a look at every byte.
+#[inline]
+fn ends_in_long_plain_part(word: &[u8]) -> bool {
+    use crate::chars::swar;
+    if word.len() < 8 {
+        return false;
+    }
+    let w = swar::load(word, word.len() - 8);
+    let stops =
+        swar::equal(w, b'-') | swar::equal(w, b'/') | swar::equal(w, b'.') | swar::equal(w, 0);
+    stops & !0x80 == 0
+}
+
 /// Whether `word` (its first letter upper case) typically starts a sentence.
 pub(crate) fn is_starter(word: &str) -> bool {
-    contains(&STARTER_KEYS, word)
+    STARTER_TABLE.contains(word)
 }
 
 /// Whether `word` is a verb of saying in the past or present tense.
 pub(crate) fn is_reporting_verb(word: &str) -> bool {
-    word.bytes().all(|b| b.is_ascii_lowercase()) && contains(&REPORTING_VERB_KEYS, word)
+    word.bytes().all(|b| b.is_ascii_lowercase()) && REPORTING_VERB_TABLE.contains(word)
 }
 
 /// Whether `word` names a day, month or time zone.
 pub(crate) fn follows_time(word: &str) -> bool {
-    contains(&AFTER_TIME_KEYS, word)
+    AFTER_TIME_TABLE.contains(word)
 }
 
 /// Whether `word` is a top-level domain name.
 pub(crate) fn is_domain(word: &str) -> bool {
-    contains(&DOMAIN_KEYS, word)
+    DOMAIN_TABLE.contains(word)
 }
 
 /// Whether `word` is a preposition that opens a time phrase.
 pub(crate) fn is_time_preposition(word: &str) -> bool {
-    contains(&TIME_PREPOSITION_KEYS, word)
+    TIME_PREPOSITION_TABLE.contains(word)
 }
 
 #[cfg(test)]
@@ -630,6 +728,36 @@ mod tests {
     }
 
     #[test]
+    fn tables_find_every_entry_and_nothing_else() {
+        let names: Vec<&str> = ABBREVIATIONS.iter().map(|e| e.0).collect();
+        type Find<'a> = &'a dyn Fn(u128) -> Option<usize>;
+        let lists: [(&[&str], Find<'_>); 6] = [
+            (&names, &|k| ABBREVIATION_TABLE.find(k)),
+            (STARTERS, &|k| STARTER_TABLE.find(k)),
+            (REPORTING_VERBS, &|k| REPORTING_VERB_TABLE.find(k)),
+            (AFTER_TIME, &|k| AFTER_TIME_TABLE.find(k)),
+            (TIME_PREPOSITIONS, &|k| TIME_PREPOSITION_TABLE.find(k)),
+            (DOMAINS, &|k| DOMAIN_TABLE.find(k)),
+        ];
+        for (list, find) in lists {
+            for (at, word) in list.iter().enumerate() {
+                assert_eq!(find(key(word.as_bytes())), Some(at), "{word}");
+                assert_eq!(find(key(word.to_ascii_uppercase().as_bytes())), Some(at));
+                // Near misses: one letter more, one less, one changed.
+                for miss in [
+                    format!("{word}x"),
+                    format!("x{word}"),
+                    word[1..].to_string(),
+                    format!("{}q", &word[..word.len() - 1]),
+                ] {
+                    let expected = list.iter().position(|w| *w == miss);
+                    assert_eq!(find(key(miss.as_bytes())), expected, "{miss}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn no_entry_is_longer_than_the_fast_path_allows() {
         for (name, _, _) in ABBREVIATIONS {
             assert!(name.len() <= 6 || name.contains('.'), "{name}");
@@ -653,6 +781,26 @@ mod tests {
         assert_eq!(abbreviation("ex-Gov"), Some(Title));
         assert_eq!(abbreviation("U.S-"), None);
         assert_eq!(abbreviation("www.example"), None);
+    }
+
+    #[test]
+    fn long_words_are_rejected_early_only_when_no_entry_could_match() {
+        for word in ["government", "Washington", "x.government", "co-operation"] {
+            assert_eq!(abbreviation(word), None, "{word}");
+        }
+        assert_eq!(abbreviation("a.b.c.d.e.f"), Some(Plain));
+        assert!(ends_in_long_plain_part(b"government"));
+        assert!(ends_in_long_plain_part(b"x.government"));
+        // A period, hyphen, slash or NUL among the last seven bytes: the slow way.
+        assert!(!ends_in_long_plain_part(b"a.b.c.d.e.f"));
+        assert!(!ends_in_long_plain_part(b"Japan-U.S"));
+        assert!(!ends_in_long_plain_part(b"example/abcd"));
+        assert!(!ends_in_long_plain_part(b"Mr\0\0\0\0\0\0"));
+        assert_eq!(abbreviation("Mr\0\0\0\0\0\0"), None);
+        assert!(!ends_in_long_plain_part(b"a.m\0\0\0\0\0"));
+        assert_eq!(abbreviation("a.m\0\0\0\0\0"), Some(Time));
+        assert_eq!(abbreviation("Japan-U.S"), Some(Plain));
+        assert_eq!(abbreviation("A.B.C.D.E.F.G.H"), Some(Plain));
     }
 
     #[test]

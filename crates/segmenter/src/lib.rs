@@ -147,8 +147,34 @@ pub struct Segmenter {
 #[derive(Debug, Default)]
 struct Scratch {
     lines: Vec<paragraph::Line>,
+    /// Positions of the bytes the sentence splitter looks at.
+    triggers: Vec<u32>,
     sentence: sentence::Scratch,
     spans: Vec<Span>,
+}
+
+impl Scratch {
+    /// Frees buffers grown beyond what ordinary documents need, so that one
+    /// huge document does not pin its memory for the thread's lifetime.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 12;
+        if self.lines.capacity() > KEEP {
+            self.lines = Vec::new();
+        }
+        if self.spans.capacity() > KEEP {
+            self.spans = Vec::new();
+        }
+        if self.triggers.capacity() > KEEP * 16 {
+            self.triggers = Vec::new();
+        }
+        self.sentence.trim(KEEP);
+    }
+}
+
+thread_local! {
+    /// Each thread's scratch buffers: documents are segmented one after
+    /// another, so they are reused rather than allocated per document.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 impl Segmenter {
@@ -182,9 +208,16 @@ impl Segmenter {
         let mut scratch = Scratch::default();
         let mut paragraphs = Vec::new();
         let mut sentences = Vec::new();
-        paragraph::paragraphs(text, &mut scratch.lines, &mut paragraphs);
+        paragraph::paragraphs(
+            text,
+            &mut scratch.lines,
+            &mut scratch.triggers,
+            &mut paragraphs,
+        );
+        let mut triggers = &scratch.triggers[..];
         for &para in &paragraphs {
-            sentence::split(text, para, &mut scratch.sentence, &mut sentences);
+            let inside = paragraph_triggers(&mut triggers, para);
+            sentence::split(text, para, inside, &mut scratch.sentence, &mut sentences);
         }
         sentences
     }
@@ -198,19 +231,51 @@ impl Segmenter {
     }
 
     fn run(&self, text: &str, out: &mut Segmentation, with_tokens: bool) {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => {
+                self.run_with(text, out, with_tokens, &mut scratch);
+                scratch.trim();
+            }
+            Err(_) => self.run_with(text, out, with_tokens, &mut Scratch::default()),
+        });
+    }
+
+    fn run_with(
+        &self,
+        text: &str,
+        out: &mut Segmentation,
+        with_tokens: bool,
+        scratch: &mut Scratch,
+    ) {
         out.clear();
         // The model keeps offsets in u32; longer texts are refused upstream,
         // so this only guards direct library use.
         let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
-        let mut scratch = Scratch::default();
+        // News text has a paragraph every few hundred bytes, a sentence
+        // every hundred or so and a token every five or six: reserving
+        // about that much saves most of the vectors' regrowth.
+        out.paragraphs.reserve(text.len() / 256 + 1);
+        out.sentences.reserve(text.len() / 128 + 1);
         if with_tokens {
-            // News text has a token every five or six bytes.
             out.tokens.reserve(text.len() / 5);
         }
-        paragraph::paragraphs(text, &mut scratch.lines, &mut out.paragraphs);
+        paragraph::paragraphs(
+            text,
+            &mut scratch.lines,
+            &mut scratch.triggers,
+            &mut out.paragraphs,
+        );
+        let mut triggers = &scratch.triggers[..];
         for (paragraph_idx, &para) in out.paragraphs.iter().enumerate() {
             scratch.spans.clear();
-            sentence::split(text, para, &mut scratch.sentence, &mut scratch.spans);
+            let inside = paragraph_triggers(&mut triggers, para);
+            sentence::split(
+                text,
+                para,
+                inside,
+                &mut scratch.sentence,
+                &mut scratch.spans,
+            );
             for &span in &scratch.spans {
                 let first = out.tokens.len() as u32;
                 if with_tokens {
@@ -229,6 +294,16 @@ impl Segmenter {
             }
         }
     }
+}
+
+/// The positions in `triggers` (in order) that lie inside `para`; drops them
+/// and those before from `triggers`. Paragraphs come in order.
+fn paragraph_triggers<'a>(triggers: &mut &'a [u32], para: Span) -> &'a [u32] {
+    let all: &'a [u32] = triggers;
+    let start = all.iter().take_while(|&&at| at < para.start).count();
+    let len = all[start..].iter().take_while(|&&at| at < para.end).count();
+    *triggers = &all[start + len..];
+    &all[start..start + len]
 }
 
 /// The largest char boundary of `text` at or below `at`.

@@ -49,25 +49,64 @@ enum Break {
     End,
 }
 
-/// Bytes that may start a line or paragraph break.
-static BREAK_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'\n' as usize] = true;
-    table[b'\r' as usize] = true;
-    table[0x0B] = true;
-    table[0x0C] = true;
-    table[0xC2] = true; // U+0085 NEL
-    table[0xE2] = true; // U+2028 LS, U+2029 PS
+/// What the paragraph scan does at a byte.
+mod stop {
+    /// It may start a line or paragraph break.
+    pub(super) const BREAK: u8 = 1;
+    /// It may start a sentence-final mark or a bullet: its position is
+    /// collected for the sentence splitter.
+    pub(super) const TRIGGER: u8 = 2;
+}
+
+/// The [`stop`] flags of every byte.
+static STOPS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if crate::sentence::TRIGGERS[b] {
+            table[b] |= stop::TRIGGER;
+        }
+        b += 1;
+    }
+    table[b'\n' as usize] |= stop::BREAK;
+    table[b'\r' as usize] |= stop::BREAK;
+    table[0x0B] |= stop::BREAK;
+    table[0x0C] |= stop::BREAK;
+    table[0xC2] |= stop::BREAK; // U+0085 NEL
+    table[0xE2] |= stop::BREAK; // U+2028 LS, U+2029 PS
     table
 };
 
-/// The next break at or after `i`: (its start, its end, its kind).
+/// Positions collected without a branch per byte: each stop writes its
+/// position into the slot past the last one and keeps it only if it is a
+/// trigger.
+struct Collector<'a> {
+    slots: &'a mut Vec<u32>,
+    len: usize,
+}
+
+impl Collector<'_> {
+    /// Records `at` if `keep` is 1 (`keep` is 0 or 1).
+    #[inline(always)]
+    fn offer(&mut self, at: usize, keep: u8) {
+        if self.len == self.slots.len() {
+            self.slots.resize(self.slots.len() * 2 + 64, 0);
+        }
+        self.slots[self.len] = at as u32;
+        self.len += usize::from(keep);
+    }
+}
+
+/// The next break at or after `i`: (its start, its end, its kind). Collects
+/// the positions of the sentence triggers before it (and of the break's first
+/// byte, when it is one).
 #[inline]
-fn next_break(text: &str, mut i: usize) -> (usize, usize, Break) {
+fn next_break(text: &str, mut i: usize, triggers: &mut Collector<'_>) -> (usize, usize, Break) {
     let bytes = text.as_bytes();
     while i < bytes.len() {
+        // Most bytes are letters, digits and spaces: skip them by eights.
         while i + 8 <= bytes.len() {
-            let lanes = swar::control_or_non_ascii(swar::load(bytes, i));
+            let lanes = swar::not_alnum_or_space(swar::load(bytes, i));
             if lanes != 0 {
                 i += lanes.trailing_zeros() as usize / 8;
                 break;
@@ -77,7 +116,9 @@ fn next_break(text: &str, mut i: usize) -> (usize, usize, Break) {
         if i >= bytes.len() {
             break;
         }
-        if BREAK_BYTES[bytes[i] as usize] {
+        let stops = STOPS[bytes[i] as usize];
+        triggers.offer(i, (stops & stop::TRIGGER) >> 1);
+        if stops & stop::BREAK != 0 {
             match bytes[i] {
                 b'\n' | 0x0B => return (i, i + 1, Break::Line),
                 b'\r' => {
@@ -103,13 +144,27 @@ fn next_break(text: &str, mut i: usize) -> (usize, usize, Break) {
     (bytes.len(), bytes.len(), Break::End)
 }
 
-/// Appends the paragraphs of `text` to `out` as trimmed spans, in order.
-/// `lines` is scratch space.
-pub(crate) fn paragraphs(text: &str, lines: &mut Vec<Line>, out: &mut Vec<Span>) {
+/// Appends the paragraphs of `text` to `out` as trimmed spans, in order, and
+/// sets `triggers` to the positions of the bytes that may start a
+/// sentence-final mark or a bullet ([`sentence::TRIGGERS`]), in order: they
+/// all lie inside paragraphs. `lines` is scratch space.
+///
+/// [`sentence::TRIGGERS`]: crate::sentence::TRIGGERS
+pub(crate) fn paragraphs(
+    text: &str,
+    lines: &mut Vec<Line>,
+    triggers: &mut Vec<u32>,
+    out: &mut Vec<Span>,
+) {
     lines.clear();
+    triggers.clear();
+    let mut collector = Collector {
+        slots: triggers,
+        len: 0,
+    };
     let mut pos = 0;
     loop {
-        let (brk, next, kind) = next_break(text, pos);
+        let (brk, next, kind) = next_break(text, pos, &mut collector);
         let start = skip_space(text, pos, brk);
         if start == brk {
             flush(text, lines, out); // a blank line
@@ -125,6 +180,8 @@ pub(crate) fn paragraphs(text: &str, lines: &mut Vec<Line>, out: &mut Vec<Span>)
         }
         pos = next;
     }
+    let len = collector.len;
+    collector.slots.truncate(len);
 }
 
 fn line(text: &str, start: usize, end: usize, brk: usize) -> Line {
@@ -199,8 +256,26 @@ mod tests {
 
     fn split(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        paragraphs(text, &mut Vec::new(), &mut out);
+        paragraphs(text, &mut Vec::new(), &mut Vec::new(), &mut out);
         out.iter().map(|s| s.text(text)).collect()
+    }
+
+    #[test]
+    fn triggers_are_collected_on_the_way() {
+        for text in [
+            "",
+            "One. Two!\n\nThree? \"Four.\" Five",
+            "a\r\nb.\rc\u{2029}d\u{2028}e\u{85}f\u{c}g... \u{2026} \u{2022} x",
+            "*** -- == ~~ __ ## ;) :-( 12:30 a=b",
+            "Ca\u{f1}\u{f3}n \u{3002}\u{ff01}\u{ff1f}\u{ff61}\u{61f}\u{964}\u{965} \u{203c}\u{25cf}.",
+            "\u{0}\u{10}\u{19}\u{1f}\u{7f} long words without any mark at all ending here!",
+        ] {
+            let (mut lines, mut got, mut out) = (Vec::new(), Vec::new(), Vec::new());
+            paragraphs(text, &mut lines, &mut got, &mut out);
+            let mut expected = Vec::new();
+            crate::sentence::triggers(text, 0, text.len(), &mut expected);
+            assert_eq!(got, expected, "{text:?}");
+        }
     }
 
     #[test]

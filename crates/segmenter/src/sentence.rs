@@ -39,13 +39,13 @@ use document::Span;
 use crate::chars::{
     char_at, char_before, chunk_start_before, is_bullet, is_closer, is_dash, is_emoticon, is_lower,
     is_opener, is_rule, is_space, is_terminal, is_upper_start, skip_non_space, skip_space,
-    skip_space_back, swar,
+    skip_space_back,
 };
 use crate::lexicon::{self, Abbrev};
 
 /// Bytes that may start a sentence-final mark or a bullet (lead bytes of the
 /// multi-byte ones).
-static TRIGGERS: [bool; 256] = {
+pub(crate) static TRIGGERS: [bool; 256] = {
     let mut table = [false; 256];
     table[b'.' as usize] = true;
     table[b'!' as usize] = true;
@@ -65,6 +65,19 @@ static TRIGGERS: [bool; 256] = {
     table
 };
 
+/// Appends the positions of the [`TRIGGERS`] bytes of `text[start..end]` to
+/// `out`, in order: what [`split`] needs to know of a paragraph. The
+/// paragraph scan collects the same list for the whole text on its way.
+#[cfg(test)]
+pub(crate) fn triggers(text: &str, start: usize, end: usize, out: &mut Vec<u32>) {
+    let bytes = text.as_bytes();
+    out.extend(
+        (start..end)
+            .filter(|&i| TRIGGERS[bytes[i] as usize])
+            .map(|i| i as u32),
+    );
+}
+
 /// Scratch space for [`split`], reused across paragraphs.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
@@ -72,9 +85,28 @@ pub(crate) struct Scratch {
     cuts: Vec<usize>,
 }
 
+impl Scratch {
+    /// Frees buffers with room for more than `keep` items.
+    pub(crate) fn trim(&mut self, keep: usize) {
+        if self.list.capacity() > keep {
+            self.list = Vec::new();
+        }
+        if self.cuts.capacity() > keep {
+            self.cuts = Vec::new();
+        }
+    }
+}
+
 /// Appends the sentences of the paragraph `para` to `out` as trimmed,
-/// non-empty spans in order.
-pub(crate) fn split(text: &str, para: Span, scratch: &mut Scratch, out: &mut Vec<Span>) {
+/// non-empty spans in order. `triggers` are the positions of the
+/// [`TRIGGERS`] bytes inside the paragraph, in order.
+pub(crate) fn split(
+    text: &str,
+    para: Span,
+    triggers: &[u32],
+    scratch: &mut Scratch,
+    out: &mut Vec<Span>,
+) {
     let (start, end) = (para.start as usize, para.end as usize);
     scratch.list.clear();
     scratch.cuts.clear();
@@ -85,7 +117,7 @@ pub(crate) fn split(text: &str, para: Span, scratch: &mut Scratch, out: &mut Vec
         end,
         chunk: (0, 0, false),
     };
-    scan.run(&scratch.list, &mut scratch.cuts);
+    scan.run(triggers, &scratch.list, &mut scratch.cuts);
     if !scratch.list.is_empty() {
         scratch.cuts.extend_from_slice(&scratch.list);
         scratch.cuts.sort_unstable();
@@ -146,28 +178,26 @@ struct Decision {
 }
 
 impl<'t> Scan<'t> {
-    fn run(&mut self, list: &[usize], cuts: &mut Vec<usize>) {
+    /// Visits the trigger bytes at `triggers` (positions in order) and
+    /// decides each; a decision may skip the ones before where it resumes.
+    fn run(&mut self, triggers: &[u32], list: &[usize], cuts: &mut Vec<usize>) {
         let bytes = self.text.as_bytes();
         let mut i = self.start;
         let mut sentence_start = self.start;
         let mut next_item = 0;
-        while i < self.end {
-            // Most bytes are letters, digits and spaces: skip them by eights.
-            while i + 8 <= self.end {
-                let lanes = swar::not_alnum_or_space(swar::load(bytes, i));
-                if lanes != 0 {
-                    i += lanes.trailing_zeros() as usize / 8;
-                    break;
-                }
-                i += 8;
+        let mut next_trigger = 0;
+        loop {
+            while next_trigger < triggers.len() && (triggers[next_trigger] as usize) < i {
+                next_trigger += 1;
             }
+            let Some(&at) = triggers.get(next_trigger) else {
+                break;
+            };
+            i = at as usize;
             if i >= self.end {
                 break;
             }
-            if !TRIGGERS[bytes[i] as usize] {
-                i += 1;
-                continue;
-            }
+            debug_assert!(TRIGGERS[bytes[i] as usize]);
             while next_item < list.len() && list[next_item] <= i {
                 sentence_start = sentence_start.max(list[next_item]);
                 next_item += 1;
@@ -292,7 +322,9 @@ impl<'t> Scan<'t> {
         // What follows: a lone closing quote belongs to this sentence, so do
         // footnote marks.
         let mut k = skip_space(text, tail, end);
-        if k < end {
+        // (The chunk at `k` is not empty: look at its first char before
+        // finding its end.)
+        if k < end && is_closer(char_at(text, k).0) {
             let chunk_end = skip_non_space(text, k, end);
             if text[k..chunk_end].chars().all(is_closer) {
                 tail = chunk_end;
@@ -305,10 +337,12 @@ impl<'t> Scan<'t> {
         loop {
             let mut after = skip_spaced_footnotes(text, k, end);
             if after == k && k < end {
-                let chunk_end = skip_non_space(text, k, end);
+                // Both kinds are at most five bytes long: look no further.
+                let chunk_end = skip_non_space(text, k, end.min(k + 6));
                 let chunk = &text[k..chunk_end];
-                if is_emoticon(chunk.as_bytes())
-                    || matches!(chunk, "[...]" | "[\u{2026}]" | "(...)" | "(\u{2026})")
+                if chunk.len() <= 5
+                    && (is_emoticon(chunk.as_bytes())
+                        || matches!(chunk, "[...]" | "[\u{2026}]" | "(...)" | "(\u{2026})"))
                 {
                     after = chunk_end;
                 }
@@ -612,6 +646,14 @@ fn next_word(text: &str, k: usize, end: usize) -> Next<'_> {
     };
     let mut j = i;
     while j < end && j - i < 24 {
+        let b = text.as_bytes()[j];
+        if b < 0x80 {
+            if !b.is_ascii_alphabetic() {
+                break;
+            }
+            j += 1;
+            continue;
+        }
         let (c, len) = char_at(text, j);
         if !c.is_alphabetic() {
             break;
@@ -787,7 +829,9 @@ mod tests {
     fn sentences(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
         let para = Span::new(0, text.len());
-        split(text, para, &mut Scratch::default(), &mut out);
+        let mut marks = Vec::new();
+        triggers(text, 0, text.len(), &mut marks);
+        split(text, para, &marks, &mut Scratch::default(), &mut out);
         out.iter().map(|s| s.text(text)).collect()
     }
 

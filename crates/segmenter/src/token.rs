@@ -78,14 +78,71 @@ fn push(out: &mut Vec<Token>, start: usize, end: usize, kind: TokenKind) {
 /// The tokens of the whitespace-free chunk starting at `a`, in a sentence
 /// ending at `sentence_end`; returns the end of the chunk.
 ///
-/// The chunk is tokenized in one pass, which stops at the first token that
-/// starts with `@` or `:`; only then (or when the chunk starts with `www.`)
-/// is it searched for a URL or e-mail address and tokenized again.
+/// A chunk that is one plain word, the commonest kind, is handled here
+/// directly. Any other is tokenized in one pass, which stops at the first
+/// token that starts with `@` or `:`; only then (or when the chunk starts with
+/// `www.`) is it searched for a URL or e-mail address and tokenized again.
+#[inline(always)]
 fn chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
+    let bytes = text.as_bytes();
+    let first = bytes[a];
+    if CLASS[first as usize] & class::ALPHA != 0
+        && (first | 0x20 != b'w' || !starts_www(&bytes[a..sentence_end.min(a + 8)]))
+    {
+        // What `plain` would do with a chunk starting with a letter.
+        let q = skip_word_chars(text, a, sentence_end);
+        if q >= sentence_end || CLASS[bytes[q] as usize] & class::SPACE != 0 {
+            push(out, a, q, TokenKind::Word);
+            return q;
+        }
+        // A word and a comma (`said,`): `word_on` stops at the comma and
+        // `plain` makes it a token of its own.
+        if bytes[q] == b','
+            && (q + 1 == sentence_end || CLASS[bytes[q + 1] as usize] & class::SPACE != 0)
+        {
+            push(out, a, q, TokenKind::Word);
+            push(out, q, q + 1, TokenKind::Punct);
+            return q + 1;
+        }
+        // A word and a period (`said.`) that does not keep it: `word_on`
+        // asks `attach_period` and stops at the period, and `plain` makes it
+        // a token of its own.
+        if bytes[q] == b'.'
+            && (q + 1 == sentence_end || CLASS[bytes[q + 1] as usize] & class::SPACE != 0)
+            && !attach_period(text, a, q, sentence_end, sentence_end)
+        {
+            push(out, a, q, TokenKind::Word);
+            push(out, q, q + 1, TokenKind::Punct);
+            return q + 1;
+        }
+        return word_chunk(text, a, q, sentence_end, out);
+    }
+    other_chunk(text, a, sentence_end, out)
+}
+
+/// [`chunk`] for a chunk starting with the word chars `text[a..q]` and going
+/// on with something other than whitespace at `q`.
+#[inline(never)]
+fn word_chunk(text: &str, a: usize, q: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
+    let mark = out.len();
+    let p = word_on(text, a, q, sentence_end, sentence_end, out);
+    match plain(text, a, p, sentence_end, sentence_end, true, out) {
+        Ok(chunk_end) => chunk_end,
+        Err(UrlHint) => {
+            out.truncate(mark);
+            chunk_with_url(text, a, sentence_end, out)
+        }
+    }
+}
+
+/// [`chunk`] for a chunk that does not start with a letter, or starts with
+/// `www.`.
+#[inline(never)]
+fn other_chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
     let head = &text.as_bytes()[a..sentence_end.min(a + 8)];
     if !starts_www(head) {
         let mark = out.len();
-        match plain(text, a, sentence_end, sentence_end, true, out) {
+        match plain(text, a, a, sentence_end, sentence_end, true, out) {
             Ok(chunk_end) => return chunk_end,
             Err(UrlHint) => out.truncate(mark),
         }
@@ -99,12 +156,12 @@ fn chunk_with_url(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token
     let b = skip_non_space(text, a, sentence_end);
     match find_url(text, a, b) {
         Some((url_start, url_end)) => {
-            let _ = plain(text, a, url_start, sentence_end, false, out);
+            let _ = plain(text, a, a, url_start, sentence_end, false, out);
             push(out, url_start, url_end, TokenKind::Url);
-            let _ = plain(text, url_end, b, sentence_end, false, out);
+            let _ = plain(text, url_end, url_end, b, sentence_end, false, out);
         }
         None => {
-            let _ = plain(text, a, b, sentence_end, false, out);
+            let _ = plain(text, a, a, b, sentence_end, false, out);
         }
     }
     b
@@ -197,20 +254,21 @@ fn count(text: &str, s: usize, e: usize, byte: u8) -> usize {
     text.as_bytes()[s..e].iter().filter(|&&b| b == byte).count()
 }
 
-/// Tokens from `a` up to the first whitespace or `b`, holding no URL;
-/// returns where they end, or [`UrlHint`] (when `watch_urls`) at a token
-/// that starts with `@` or `:`.
+/// Tokens from `from` up to the first whitespace or `b`, holding no URL, in
+/// a chunk starting at `a`; returns where they end, or [`UrlHint`] (when
+/// `watch_urls`) at a token that starts with `@` or `:`.
 #[inline]
 fn plain(
     text: &str,
     a: usize,
+    from: usize,
     b: usize,
     sentence_end: usize,
     watch_urls: bool,
     out: &mut Vec<Token>,
 ) -> Result<usize, UrlHint> {
     let bytes = text.as_bytes();
-    let mut p = a;
+    let mut p = from;
     let mut chunk_end;
     while p < b {
         let cls = CLASS[bytes[p] as usize];
@@ -411,8 +469,13 @@ fn word_on(
     sentence_end: usize,
     out: &mut Vec<Token>,
 ) -> usize {
+    // The callers have skipped the word chars at `q` already.
+    let mut skip = false;
     loop {
-        q = skip_word_chars(text, q, b);
+        if skip {
+            q = skip_word_chars(text, q, b);
+        }
+        skip = true;
         if q >= b {
             break;
         }
