@@ -20,7 +20,7 @@ use std::ops::Range;
 
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
 use crate::lexicon::{in_name, never_in_name_first, InName, Lexicon, PhraseCache, NO_PHRASE};
-use crate::table::Table;
+use crate::table::ScratchTable;
 use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
 
 /// Per-token sentence context bits.
@@ -100,7 +100,7 @@ pub(crate) struct DocContext {
     /// Scratch: per token, its [`Role`].
     role: Vec<Role>,
     /// Scratch: lower-cased key -> [`seen`] bits.
-    seen_map: Table,
+    seen_map: ScratchTable,
     /// Per token: [`Lexicon::first_step`].
     gaz_first: Vec<u32>,
     /// Per token: the cluster path of the word as written, 0 if none.
@@ -834,7 +834,7 @@ pub(crate) fn bigram_features(
 #[derive(Debug, Default)]
 pub(crate) struct Aggregates {
     /// key -> index into `counts`.
-    index: Table,
+    index: ScratchTable,
     /// Per word: count of (type, part) with part 0 B, 1 I, 2 L, 3 U, and
     /// at `N_TYPES * 4` the number of occurrences.
     counts: Vec<[u16; N_TYPES * 4 + 1]>,

@@ -54,10 +54,6 @@ impl Presence {
         let (word, bit) = self.bit(h);
         self.words[word] & bit != 0
     }
-
-    fn clear(&mut self) {
-        self.words.fill(0);
-    }
 }
 
 /// `u64 -> u32` map with linear probing and a power-of-two capacity.
@@ -205,20 +201,88 @@ impl Table {
             }
         }
     }
+}
 
-    /// Forgets every entry (a per-document scratch). The allocation is
-    /// kept unless it is far larger than this document needed: clearing
-    /// costs a pass over every slot, and one long document must not make
-    /// every later short one pay for its table.
-    pub(crate) fn clear(&mut self) {
-        if self.len > 0 {
-            if self.keys.len() > 8 * (self.len * 2).next_power_of_two().max(64) {
-                *self = Table::with_capacity(self.len);
-            } else {
-                self.keys.fill(EMPTY);
-                self.present.clear();
-                self.len = 0;
+/// A per-document `u64 -> u32` map (linear probing, load factor at most
+/// 1/2) that remembers the slots it filled, so that clearing it for the
+/// next document costs its entries, not its capacity: one long document
+/// leaves a large table behind, and the short ones after it would each
+/// pay a pass over all of it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScratchTable {
+    keys: Vec<u64>,
+    values: Vec<u32>,
+    /// Filled slots, in the order they were filled.
+    used: Vec<u32>,
+}
+
+impl ScratchTable {
+    /// A mutable reference to the value for `key`, inserting `default`
+    /// first if absent.
+    #[inline]
+    pub(crate) fn entry(&mut self, key: u64, default: u32) -> &mut u32 {
+        if (self.used.len() + 1) * 2 > self.keys.len() {
+            self.grow();
+        }
+        let key = fix(key);
+        let mask = self.keys.len() - 1;
+        let mut at = (key as usize) & mask;
+        while self.keys[at] != key {
+            if self.keys[at] == EMPTY {
+                self.keys[at] = key;
+                self.values[at] = default;
+                self.used.push(at as u32);
+                break;
             }
+            at = (at + 1) & mask;
+        }
+        &mut self.values[at]
+    }
+
+    /// The value for `key`, if present.
+    #[inline]
+    pub(crate) fn get(&self, key: u64) -> Option<u32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let key = fix(key);
+        let mask = self.keys.len() - 1;
+        let mut at = (key as usize) & mask;
+        loop {
+            match self.keys[at] {
+                k if k == key => return Some(self.values[at]),
+                EMPTY => return None,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    /// Forgets every entry, slot by filled slot; a table far larger than
+    /// this document needed is let go (memory stays bounded after a long
+    /// document).
+    pub(crate) fn clear(&mut self) {
+        if self.keys.len() > 1 << 16 && self.used.len() * 16 < self.keys.len() {
+            *self = ScratchTable::default();
+            return;
+        }
+        for &at in &self.used {
+            self.keys[at as usize] = EMPTY;
+        }
+        self.used.clear();
+    }
+
+    fn grow(&mut self) {
+        let old: Vec<(u64, u32)> = self
+            .used
+            .iter()
+            .map(|&at| (self.keys[at as usize], self.values[at as usize]))
+            .collect();
+        let cap = (self.keys.len() * 2).max(64);
+        self.keys = vec![EMPTY; cap];
+        self.values = vec![0; cap];
+        self.used.clear();
+        for (k, v) in old {
+            *self.entry(k, v) = v;
         }
     }
 }
@@ -366,6 +430,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_scratch_table_grows_and_clears() {
+        let mut t = ScratchTable::default();
+        for round in 0..3u64 {
+            for i in 0..1000u64 {
+                *t.entry(crate::text::mix(i + 1 + round), 0) += 1;
+            }
+            *t.entry(0, 5) += 1;
+            for i in 0..1000u64 {
+                assert_eq!(t.get(crate::text::mix(i + 1 + round)), Some(1));
+            }
+            assert_eq!(t.get(0), Some(6));
+            assert_eq!(t.get(12345), None);
+            t.clear();
+            assert_eq!(t.get(crate::text::mix(round + 1)), None);
+        }
+    }
+
+    #[test]
     fn inserts_grow_and_lookups_find() {
         let mut t = Table::default();
         for i in 0..1000u64 {
@@ -383,7 +465,5 @@ mod tests {
         assert_eq!(t.get(5), Some(6));
         let copy = Table::from_slots(t.keys().to_vec(), t.values().to_vec()).unwrap();
         assert_eq!(copy, t);
-        t.clear();
-        assert_eq!(t.get(5), None);
     }
 }
