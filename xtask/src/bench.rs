@@ -2,10 +2,10 @@
 //!
 //! Runs the release `pipeline` binary over the news corpora in
 //! `../shared/data/corpus` (or `--corpus DIR`), repeated with fresh ids to
-//! reach larger sizes, at 1 and 2 threads (the median of five runs each), and reads the binary's own
-//! summary line (MB of text per second, peak RSS). `--compare spacy` also
-//! runs `examples/bench/spacy_peer.py` on a 1 MB slice when a Python with
-//! spaCy is available.
+//! reach larger sizes, at 1 and 2 threads (the median of five runs each),
+//! and reads the binary's own summary line (MB of text per second, peak
+//! RSS). `--compare spacy` also runs `examples/bench/spacy_peer.py` on a
+//! 1 MB slice when a Python with spaCy is available.
 
 use std::ffi::OsStr;
 use std::fs::File;

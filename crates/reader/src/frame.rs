@@ -66,12 +66,16 @@ impl Reader {
     /// documents into batches hands a partial batch on when this is false,
     /// so that a stream's documents are not held back.
     pub fn next_is_ready(&self) -> bool {
+        // Past the current input, reading goes on in regular files unless
+        // standard input is next (a file that is a pipe is known only once
+        // opened).
+        let stdin_next = matches!(self.inputs.front(), Some(Input::Stdin));
         match &self.current {
-            Some(src) if has_document_line(src.lines.buffer()) => true,
-            Some(src) if src.may_wait => false,
-            // Reading on stays in regular files, unless standard input is
-            // next (a file that is a pipe is known only once opened).
-            _ => !matches!(self.inputs.front(), Some(Input::Stdin)),
+            Some(src) if src.may_wait => has_document_line(src.lines.buffer()),
+            // The buffer is looked at only when the file's end would lead
+            // to standard input.
+            Some(src) => !stdin_next || has_document_line(src.lines.buffer()),
+            None => !stdin_next,
         }
     }
 

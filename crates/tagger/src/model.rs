@@ -197,6 +197,8 @@ pub(crate) struct WordCache {
     shapes: ShapeCache,
     /// Second-stage weights of the features of first-stage tags.
     s1: Stage2Weights,
+    /// The Viterbi steps' opener scores of each stage's transitions.
+    openers: Option<[Openers; 2]>,
 }
 
 /// Entries of the per-thread shape cache (a power of two; 136 bytes each,
@@ -288,6 +290,7 @@ impl WordCache {
         ));
         self.shapes.reset();
         self.s1 = Stage2Weights::new(model);
+        self.openers = Some(model.trans.each_ref().map(Openers::of));
     }
 
     /// The cached weights of token `i` and its rows for the offsets -2
@@ -364,7 +367,6 @@ impl Model {
         sc: &mut Scratch,
     ) {
         let n = words.len();
-        let openers = self.trans.each_ref().map(Openers::of);
         sc.dc.compute(&self.lexicon, self.id, words, sentences);
         // Only the rows of scored tokens are written and read (see below).
         if sc.emit2.len() < n * N_TAGS {
@@ -375,6 +377,7 @@ impl Model {
         if sc.word_cache.model != self.id {
             sc.word_cache.reset(self, &sc.dc);
         }
+        let openers = sc.word_cache.openers.expect("set by reset");
         let weights = &self.weights;
         // Adds a feature row, if there is one.
         let add_found = |acc: &mut [i32; ROW], row: u32| {

@@ -82,11 +82,16 @@ const START_LETTERS: [u32; 16] = {
 
 /// Whether an alphabetic word is one of [`START_LISTS`].
 fn is_start_word(w: &str) -> bool {
-    let first = w.as_bytes()[0].to_ascii_lowercase();
-    let maybe = w.len() < START_LETTERS.len()
+    may_be_start_word(w.as_bytes()) && START_LISTS.iter().any(|list| eq_any(w, list))
+}
+
+/// Whether a word has the length and first letter of a word of
+/// [`START_LISTS`] ([`START_LETTERS`]).
+fn may_be_start_word(w: &[u8]) -> bool {
+    let first = w.first().map_or(0, u8::to_ascii_lowercase);
+    w.len() < START_LETTERS.len()
         && first.is_ascii_lowercase()
-        && START_LETTERS[w.len()] & (1 << (first - b'a')) != 0;
-    maybe && START_LISTS.iter().any(|list| eq_any(w, list))
+        && START_LETTERS[w.len()] & (1 << (first - b'a')) != 0
 }
 
 /// Whether a token may start a pattern of [`match_at`], by its first byte
@@ -94,10 +99,8 @@ fn is_start_word(w: &str) -> bool {
 fn may_start_pattern(w: &[u8]) -> bool {
     match w.first() {
         Some(b) if b.is_ascii_alphabetic() => {
-            let first = b.to_ascii_lowercase();
-            (w.len() < START_LETTERS.len() && START_LETTERS[w.len()] & (1 << (first - b'a')) != 0)
-                // `US$`, `HK$`
-                || (w.len() <= 3 && w.last() == Some(&b'$'))
+            // `US$`, `HK$`
+            may_be_start_word(w) || (w.len() <= 3 && w.last() == Some(&b'$'))
         }
         // Digits, `$`, and any other character (a currency symbol).
         Some(&b) => b.is_ascii_digit() || b == b'$' || !b.is_ascii(),

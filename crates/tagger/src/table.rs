@@ -282,7 +282,7 @@ impl ScratchTable {
         self.values = vec![0; cap];
         self.used.clear();
         for (k, v) in old {
-            *self.entry(k, v) = v;
+            self.entry(k, v);
         }
     }
 }
