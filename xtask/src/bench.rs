@@ -54,6 +54,8 @@ struct Measured {
     threads: usize,
     mb: f64,
     mb_per_s: f64,
+    /// Slowest and fastest of the runs the figure is the median of.
+    mb_per_s_range: (f64, f64),
     peak_rss_mb: f64,
 }
 
@@ -103,13 +105,19 @@ pub fn bench(args: &[String]) -> Result<()> {
 
     println!("stages: {}", options.stages);
     println!(
-        "{:<10} {:>7} {:>8} {:>9} {:>13}",
-        "input", "threads", "MB", "MB/s", "peak RSS MB"
+        "{:<10} {:>7} {:>8} {:>9} {:>13} {:>13}",
+        "input", "threads", "MB", "MB/s", "(runs)", "peak RSS MB"
     );
     for m in &results {
+        let (slowest, fastest) = m.mb_per_s_range;
         println!(
-            "{:<10} {:>7} {:>8.1} {:>9.1} {:>13.1}",
-            m.label, m.threads, m.mb, m.mb_per_s, m.peak_rss_mb
+            "{:<10} {:>7} {:>8.1} {:>9.1} {:>13} {:>13.1}",
+            m.label,
+            m.threads,
+            m.mb,
+            m.mb_per_s,
+            format!("{slowest:.1}-{fastest:.1}"),
+            m.peak_rss_mb
         );
     }
     for (label, _) in &throughput_inputs {
@@ -194,7 +202,8 @@ fn compare_spacy(
 /// run slowed by whatever else the machine did.
 const RUNS: usize = 5;
 
-/// [`run`] [`RUNS`] times: the median throughput and the highest peak RSS.
+/// [`run`] [`RUNS`] times: the median throughput (with the range of all
+/// runs) and the highest peak RSS.
 fn median_run(
     binary: &Path,
     label: &str,
@@ -207,8 +216,10 @@ fn median_run(
         .collect::<Result<Vec<_>>>()?;
     let peak_rss_mb = runs.iter().map(|m| m.peak_rss_mb).fold(0.0, f64::max);
     runs.sort_by(|a, b| a.mb_per_s.total_cmp(&b.mb_per_s));
+    let range = (runs[0].mb_per_s, runs[RUNS - 1].mb_per_s);
     let mut median = runs.swap_remove(RUNS / 2);
     median.peak_rss_mb = peak_rss_mb;
+    median.mb_per_s_range = range;
     Ok(median)
 }
 
@@ -224,11 +235,13 @@ fn run(binary: &Path, label: &str, input: &Path, threads: usize, stages: &str) -
         stages.as_ref(),
     ];
     let summary = &run_for_summary(binary, &args, label)?;
+    let mb_per_s = number_before(summary, " MB/s")?;
     Ok(Measured {
         label: label.into(),
         threads,
         mb: number_before(summary, " MB of text")?,
-        mb_per_s: number_before(summary, " MB/s")?,
+        mb_per_s,
+        mb_per_s_range: (mb_per_s, mb_per_s),
         peak_rss_mb: number_after(summary, "peak RSS ")?,
     })
 }

@@ -192,9 +192,11 @@ impl Role {
     }
 }
 
-/// Entries of the per-thread word cache (a power of two; 72 bytes each).
-/// A hit on a short word spares its analysis, and any hit three lookups
-/// in the large lexicon tables.
+/// Entries of the per-thread word cache (a power of two; 72 bytes each,
+/// 1.2 MB), in sets of two. A hit on a short word spares its analysis,
+/// and any hit three lookups in the large lexicon tables (which miss the
+/// processor's caches: two ways instead of one cut the misses of a 1 MB
+/// BBC slice by 2%, in cachegrind).
 const LEX_CACHE: usize = 16384;
 
 const _: () = assert!(std::mem::size_of::<LexEntry>() == 72);
@@ -206,6 +208,27 @@ const SHORT_WORD: usize = 8;
 const LONG_WORD: u8 = 255;
 /// [`LexEntry::id_len`] of an empty cache slot.
 const EMPTY_SLOT: u8 = 254;
+
+/// The bytes of `b` (at most 8) as a little-endian number, zero-padded:
+/// two overlapping loads instead of a copy of a variable length (a call
+/// to `memcpy` per word).
+#[inline]
+fn load_short(b: &[u8]) -> u64 {
+    let n = b.len();
+    debug_assert!(n <= SHORT_WORD);
+    if n >= 4 {
+        let lo = u32::from_le_bytes(b[..4].try_into().expect("4 bytes"));
+        let hi = u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes"));
+        // The bytes the two loads share are equal in both.
+        u64::from(lo) | u64::from(hi) << (8 * (n - 4))
+    } else if n > 0 {
+        u64::from(b[0])
+            | u64::from(b[n / 2]) << (8 * (n / 2))
+            | u64::from(b[n - 1]) << (8 * (n - 1))
+    } else {
+        0
+    }
+}
 
 impl LexEntry {
     const EMPTY: LexEntry = LexEntry {
@@ -234,18 +257,14 @@ impl LexEntry {
     fn id_of(word: &str) -> (u64, u8) {
         let bytes = word.as_bytes();
         if bytes.len() <= SHORT_WORD {
-            let mut padded = [0u8; SHORT_WORD];
-            padded[..bytes.len()].copy_from_slice(bytes);
-            (u64::from_le_bytes(padded), bytes.len() as u8)
+            (load_short(bytes), bytes.len() as u8)
         } else {
             let mut chunks = bytes.chunks_exact(SHORT_WORD);
             let mut h = bytes.len() as u64;
             for chunk in &mut chunks {
                 h = combine(h, u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
             }
-            let mut rest = [0u8; SHORT_WORD];
-            rest[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-            (combine(h, u64::from_le_bytes(rest)), LONG_WORD)
+            (combine(h, load_short(chunks.remainder())), LONG_WORD)
         }
     }
 
@@ -308,12 +327,20 @@ impl DocContext {
             let word = words.word(i);
             let (id, id_len) = LexEntry::id_of(word);
             let e = if cache_id != 0 {
-                let slot = (id ^ u64::from(id_len)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
-                let slot = &mut self.lex_cache[slot as usize & (LEX_CACHE - 1)];
-                if slot.id != id || slot.id_len != id_len {
-                    *slot = LexEntry::new(lex, analyse(word), word, id, id_len);
+                let set = (id ^ u64::from(id_len)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+                let set = 2 * (set as usize & (LEX_CACHE / 2 - 1));
+                let ways = &mut self.lex_cache[set..set + 2];
+                if ways[0].id == id && ways[0].id_len == id_len {
+                    ways[0]
+                } else if ways[1].id == id && ways[1].id_len == id_len {
+                    ways[1]
+                } else {
+                    // The newest word goes first, the one it displaces
+                    // second: a word survives one other word of its set.
+                    ways[1] = ways[0];
+                    ways[0] = LexEntry::new(lex, analyse(word), word, id, id_len);
+                    ways[0]
                 }
-                *slot
             } else {
                 LexEntry::new(lex, analyse(word), word, id, id_len)
             };
@@ -1045,6 +1072,21 @@ pub(crate) fn agg_features(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_words_load_as_their_zero_padded_bytes() {
+        for word in [
+            "", "a", "of", "the", "news", "Reuter", "Bank of", "pipeline",
+        ] {
+            let mut padded = [0u8; SHORT_WORD];
+            padded[..word.len()].copy_from_slice(word.as_bytes());
+            assert_eq!(
+                load_short(word.as_bytes()),
+                u64::from_le_bytes(padded),
+                "{word:?}"
+            );
+        }
+    }
 
     /// The tokens [`DocContext::outside`] marks in `sentence`, split at
     /// spaces and taken as one sentence.

@@ -93,26 +93,6 @@ thread_local! {
 struct Work {
     scratch: model::Scratch,
     sentences: Vec<Range<usize>>,
-    words: Vec<(u32, u32)>,
-}
-
-/// The text of token spans, without copying.
-struct Words<'a> {
-    text: &'a str,
-    spans: &'a [(u32, u32)],
-}
-
-impl features::WordSeq for Words<'_> {
-    #[inline]
-    fn len(&self) -> usize {
-        self.spans.len()
-    }
-
-    #[inline]
-    fn word(&self, i: usize) -> &str {
-        let (a, b) = self.spans[i];
-        &self.text[a as usize..b as usize]
-    }
 }
 
 impl Tagger {
@@ -144,9 +124,8 @@ impl Tagger {
         SCRATCH.with(|work| {
             let mut work = work.borrow_mut();
             let work = &mut *work;
-            work.words.clear();
-            work.words
-                .extend(doc.tokens.iter().map(|t| (t.span.start, t.span.end)));
+            // The words, sliced once: tagging reads each several times.
+            let words: Vec<&str> = doc.tokens.iter().map(|t| t.span.text(&doc.text)).collect();
             // Decoding units: the sentences, cut again at line breaks, since
             // a name never runs across lines (headlines, datelines and
             // lists are set on lines of their own whatever the segmenter
@@ -167,11 +146,8 @@ impl Tagger {
                 }
                 work.sentences.push(start..r.end);
             }
-            let words = Words {
-                text: &doc.text,
-                spans: &work.words,
-            };
-            self.model.tag(&words, &work.sentences, &mut work.scratch);
+            self.model
+                .tag(&words[..], &work.sentences, &mut work.scratch);
             let tags = &work.scratch.tags;
             let mut entities = std::mem::take(&mut doc.entities);
             for (si, sent) in doc.sentences.iter().enumerate() {
