@@ -403,9 +403,17 @@ impl Model {
             for (acc, _) in sc.acc.iter_mut().zip(outside).filter(|(_, &o)| !o) {
                 *acc = [0; ROW];
             }
+            // Scored tokens within two of token `j` (a sliding count).
+            let mut n_scored_near = outside.iter().take(3).filter(|&&o| !o).count();
             for j in sent.clone() {
-                let near_scored = (j.saturating_sub(2).max(sent.start)..(j + 3).min(sent.end))
-                    .any(|i| !outside[i - sent.start]);
+                let jl = j - sent.start;
+                let near_scored = n_scored_near > 0;
+                if jl >= 2 && !outside[jl - 2] {
+                    n_scored_near -= 1;
+                }
+                if jl + 3 < outside.len() && !outside[jl + 3] {
+                    n_scored_near += 1;
+                }
                 if !near_scored {
                     continue;
                 }
@@ -430,9 +438,10 @@ impl Model {
             // Tokens whose neighbours at some offsets are outside the
             // sentence (only the first and last two).
             let (b, b_far) = sc.word_cache.boundary.as_ref().expect("set by reset");
-            for i in sent
-                .clone()
-                .filter(|&i| i < sent.start + 2 || i + 2 >= sent.end)
+            let first_two = sent.start..sent.end.min(sent.start + 2);
+            let last_two = sent.end.saturating_sub(2).max(first_two.end)..sent.end;
+            for i in first_two
+                .chain(last_two)
                 .filter(|&i| !outside[i - sent.start])
             {
                 for (sums, &k) in b.near.iter().zip(&NEAR) {
