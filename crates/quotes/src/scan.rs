@@ -629,28 +629,27 @@ fn lex_unit(
     let slice = &text[span.range()];
     let bytes = slice.as_bytes();
     let base = span.start;
-    let mut prev: Option<char> = None;
+    // The char before a quote mark is read when one comes, not tracked
+    // along the way: most tokens are words, which would pay for it.
+    let prev_char = |i: usize| slice[..i].chars().next_back();
     let mut last_mark_opened = false;
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
         // ASCII fast paths: spaces and plain words.
         if b.is_ascii_whitespace() {
-            prev = Some(b as char);
             i += 1;
             continue;
         }
         if b.is_ascii_alphanumeric() {
             let end = word_end_at(slice, i);
             push_word(out, slice, base, i, end, unit, lex, cache);
-            prev = last_char(slice, end);
             i = end;
             continue;
         }
         let c = slice[i..].chars().next().unwrap_or(' ');
         let clen = c.len_utf8();
         if c.is_whitespace() {
-            prev = Some(c);
             i += clen;
             continue;
         }
@@ -666,12 +665,11 @@ fn lex_unit(
                     mark: None,
                     ..quote_tok(base, start, end, c, Mark::DAmbig, unit)
                 });
-                prev = Some(c);
                 i = end;
                 continue;
             }
             let n = slice[end..].chars().next();
-            let p_open = prev.map_or(true, |p| {
+            let p_open = prev_char(start).map_or(true, |p| {
                 p.is_whitespace() || is_opening_punct(p) || (is_quote_char(p) && last_mark_opened)
             });
             let n_close = n.map_or(true, is_closing_context);
@@ -680,12 +678,12 @@ fn lex_unit(
                 last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
                 out.push(quote_tok(base, start, end, as_char, mark, unit));
             }
-            prev = Some(c);
             i = end;
             continue;
         }
         if is_quote_char(c) {
             let rest = &slice[i + clen..];
+            let prev = prev_char(start);
             let after_word = prev.is_some_and(char::is_alphanumeric);
             // Elisions (`'90s`, `’em`) are part of the next word.
             if !after_word
@@ -694,7 +692,6 @@ fn lex_unit(
             {
                 let end = word_end(slice, i + clen);
                 push_word(out, slice, base, start, end, unit, lex, cache);
-                prev = last_char(slice, end);
                 i = end;
                 continue;
             }
@@ -711,14 +708,12 @@ fn lex_unit(
                 last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
                 out.push(quote_tok(base, start, i + clen, c, mark, unit));
             }
-            prev = Some(c);
             i += clen;
             continue;
         }
         if c.is_alphanumeric() {
             let end = word_end_at(slice, i);
             push_word(out, slice, base, start, end, unit, lex, cache);
-            prev = last_char(slice, end);
             i = end;
             continue;
         }
@@ -741,17 +736,7 @@ fn lex_unit(
             sent: 0,
             unit,
         });
-        prev = Some(c);
         i = end;
-    }
-}
-
-/// The char ending at byte `end` of `slice`.
-#[inline]
-fn last_char(slice: &str, end: usize) -> Option<char> {
-    match slice.as_bytes().get(end.wrapping_sub(1)) {
-        Some(&b) if b.is_ascii() => Some(b as char),
-        _ => slice[..end].chars().next_back(),
     }
 }
 
