@@ -273,7 +273,7 @@ impl Scan {
         scan.units.clear();
         scan.marks.clear();
         scan.cues.clear();
-        scan.words.prepare(lex);
+        let mut words = scan.words.prepare(lex);
         let text = doc.text.as_str();
         let mut units = std::mem::take(&mut scan.unit_spans);
         units_of(doc, &mut units);
@@ -297,14 +297,7 @@ impl Scan {
             let first = sink.toks.len() as u32;
             sink.sent_start = first;
             sink.unit = unit_idx as u32;
-            lex_unit(
-                text,
-                *span,
-                lex,
-                doubled_apostrophes,
-                &mut sink,
-                &mut scan.words,
-            );
+            lex_unit(text, *span, lex, doubled_apostrophes, &mut sink, &mut words);
             let last = sink.toks.len() as u32;
             scan.units.push(Unit {
                 start: first,
@@ -623,7 +616,7 @@ fn lex_unit(
     lex: &Lexicon,
     doubled_apostrophes: bool,
     out: &mut Sink<'_>,
-    cache: &mut WordCache,
+    cache: &mut WarmCache<'_>,
 ) {
     let unit = out.unit;
     let slice = &text[span.range()];
@@ -1054,22 +1047,40 @@ impl std::fmt::Debug for WordCache {
     }
 }
 
+/// The slots of a [`WordCache`], as an array: a slot's index needs no
+/// bounds check.
+type Slots = [CachedWord; 1 << WORD_CACHE_BITS];
+
+/// A [`WordCache`] made ready for one lexicon's words.
+struct WarmCache<'a> {
+    slots: &'a mut Slots,
+}
+
 impl WordCache {
-    /// Empties the cache unless it holds `lex`'s lookups.
-    fn prepare(&mut self, lex: &Lexicon) {
-        if self.lex_id != lex.id() || self.slots.is_empty() {
+    /// The cache's slots for `lex`, emptied unless they hold its lookups.
+    fn prepare(&mut self, lex: &Lexicon) -> WarmCache<'_> {
+        if self.lex_id != lex.id() || self.slots.len() != 1 << WORD_CACHE_BITS {
             self.slots.clear();
             self.slots.resize(1 << WORD_CACHE_BITS, EMPTY_SLOT);
             self.lex_id = lex.id();
         }
+        WarmCache {
+            slots: self
+                .slots
+                .as_mut_slice()
+                .try_into()
+                .expect("the slots were just sized"),
+        }
     }
+}
 
+impl WarmCache<'_> {
     /// The fields of the word `slice[start..end]`, from the cache or
     /// computed (and cached).
     #[inline(always)]
     fn fields(&mut self, slice: &str, start: usize, end: usize, lex: &Lexicon) -> WordFields {
         let len = end - start;
-        if len > CACHED_WORD || self.slots.is_empty() {
+        if len > CACHED_WORD {
             return WordFields::of(slice, start, end, lex);
         }
         let bytes = slice.as_bytes();
@@ -1105,13 +1116,22 @@ impl WordCache {
     }
 }
 
-/// Masks keeping the first `n` bytes of a little-endian `u64`, for `n` in
-/// `0..=8`.
-const LOW_BYTES: [u64; 9] = {
-    let mut masks = [0u64; 9];
+/// For each length `n` in `0..=16`, the masks keeping the first `n` bytes
+/// of two little-endian `u64`s: one load per word instead of a clamp and
+/// a load for each half.
+const KEY_MASKS: [[u64; 2]; CACHED_WORD + 1] = {
+    /// The mask of the first `n` bytes, for `n` in `1..=8`.
+    const fn low(n: usize) -> u64 {
+        u64::MAX >> (64 - 8 * n)
+    }
+    let mut masks = [[0u64; 2]; CACHED_WORD + 1];
     let mut n = 1;
-    while n < 9 {
-        masks[n] = u64::MAX >> (64 - 8 * n);
+    while n <= CACHED_WORD {
+        masks[n] = if n <= 8 {
+            [low(n), 0]
+        } else {
+            [u64::MAX, low(n - 8)]
+        };
         n += 1;
     }
     masks
@@ -1140,10 +1160,8 @@ fn word_key(bytes: &[u8], start: usize, end: usize) -> [u64; 2] {
             )
         }
     };
-    [
-        lo & LOW_BYTES[len.min(8)],
-        hi & LOW_BYTES[len.saturating_sub(8)],
-    ]
+    let [mask_lo, mask_hi] = KEY_MASKS[len];
+    [lo & mask_lo, hi & mask_hi]
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1156,7 +1174,7 @@ fn push_word(
     end: usize,
     unit: u32,
     lex: &Lexicon,
-    cache: &mut WordCache,
+    cache: &mut WarmCache<'_>,
 ) {
     let WordFields {
         kind,
