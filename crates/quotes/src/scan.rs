@@ -822,13 +822,13 @@ fn word_end(slice: &str, i: usize) -> usize {
             let Some(&b) = bytes.get(j) else {
                 return j;
             };
-            if b >= 0x80 {
-                break;
-            }
-            let next = bytes.get(j + 1).copied().unwrap_or(b' ');
+            // The byte after is read only for a joiner: most words end at
+            // a space.
+            let next = || bytes.get(j + 1).copied().unwrap_or(b' ');
             let joins = match b {
-                b'\'' | b'-' | b'.' | b'&' => next.is_ascii_alphanumeric(),
-                b',' | b':' | b'/' => bytes[j - 1].is_ascii_digit() && next.is_ascii_digit(),
+                b'\'' | b'-' | b'.' | b'&' => next().is_ascii_alphanumeric(),
+                b',' | b':' | b'/' => bytes[j - 1].is_ascii_digit() && next().is_ascii_digit(),
+                0x80.. => break,
                 _ => false,
             };
             if !joins {
