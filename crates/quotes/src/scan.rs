@@ -273,7 +273,7 @@ impl Scan {
         scan.units.clear();
         scan.marks.clear();
         scan.cues.clear();
-        scan.words.prepare(lex);
+        let mut words = scan.words.prepare(lex);
         let text = doc.text.as_str();
         let mut units = std::mem::take(&mut scan.unit_spans);
         units_of(doc, &mut units);
@@ -281,64 +281,31 @@ impl Scan {
         // News text averages a token per five bytes; a quarter more room
         // spares most documents the copy of a grown token table.
         scan.toks.reserve(text.len() / 4 + 16);
-        // The segmenter's sentence starts, walked alongside the tokens; a
-        // plain index is cheaper per token than a peekable iterator.
-        let seg_starts = &doc.sentences;
-        let mut next_seg = 0;
+        let mut sink = Sink {
+            toks: &mut scan.toks,
+            sents: &mut scan.sents,
+            marks: &mut scan.marks,
+            cues: &mut scan.cues,
+            text,
+            seg_starts: &doc.sentences,
+            next_seg: 0,
+            next_seg_start: doc.sentences.first().map_or(NO_SEG, |s| s.span.start),
+            sent_start: 0,
+            unit: 0,
+        };
         for (unit_idx, span) in units.iter().enumerate() {
-            let first = scan.toks.len() as u32;
-            lex_unit(
-                text,
-                *span,
-                unit_idx as u32,
-                lex,
-                doubled_apostrophes,
-                &mut scan.toks,
-                &mut scan.words,
-            );
-            let last = scan.toks.len() as u32;
+            let first = sink.toks.len() as u32;
+            sink.sent_start = first;
+            sink.unit = unit_idx as u32;
+            lex_unit(text, *span, lex, doubled_apostrophes, &mut sink, &mut words);
+            let last = sink.toks.len() as u32;
             scan.units.push(Unit {
                 start: first,
                 end: last,
             });
-            // Sentences of this unit.
-            let mut sent_start = first;
-            for t in first..last {
-                let tok_start = scan.toks[t as usize].start;
-                let mut boundary = false;
-                while next_seg < seg_starts.len() && seg_starts[next_seg].span.start <= tok_start {
-                    next_seg += 1;
-                    boundary = true;
-                }
-                if t > sent_start
-                    && (boundary
-                        || sentence_end_before(
-                            &scan.toks[sent_start as usize..],
-                            t - sent_start,
-                            text,
-                        ))
-                {
-                    scan.sents.push(Sent {
-                        start: sent_start,
-                        end: t,
-                        unit: unit_idx as u32,
-                    });
-                    sent_start = t;
-                }
-                // Token `t` belongs to the sentence being built, which is
-                // pushed next: set here, while the token is in cache.
-                let tok = &mut scan.toks[t as usize];
-                tok.sent = scan.sents.len() as u32;
-                if tok.kind == Kind::Quote {
-                    scan.marks.push(t);
-                }
-                if tok.classes & class::CUE != 0 {
-                    scan.cues.push(t);
-                }
-            }
-            if last > sent_start {
-                scan.sents.push(Sent {
-                    start: sent_start,
+            if last > sink.sent_start {
+                sink.sents.push(Sent {
+                    start: sink.sent_start,
                     end: last,
                     unit: unit_idx as u32,
                 });
@@ -348,21 +315,98 @@ impl Scan {
     }
 }
 
-/// Whether an unmistakable sentence end comes right before token `at` of
-/// `toks` (a slice starting at the current sentence): `.`, `!` or `?`
-/// (perhaps followed by closing quotes or brackets), then a capitalized word
-/// or an opening quote; after `.`, the word before must be lowercase, so
-/// that `Mr. Smith` and `U.S. Army` stay whole.
-fn sentence_end_before(toks: &[Tok], at: u32, text: &str) -> bool {
-    let at = at as usize;
-    // Most tokens follow a word or number, which no end can be: the
-    // cheapest and best-predicted test goes first.
-    if at == 0 || matches!(toks[at - 1].kind, Kind::Word | Kind::Number) {
-        return false;
+/// `Sink::next_seg_start` past the segmenter's last sentence: no token
+/// starts there (offsets are below the text's length).
+const NO_SEG: u32 = u32::MAX;
+
+/// Where [`lex_unit`] puts its tokens. Each token gets its sentence, and
+/// goes to the mark and cue lists, as it is pushed: the decision needs only
+/// the tokens before it, and a second pass over the unit's tokens cost a
+/// sixth of the scan.
+struct Sink<'a> {
+    toks: &'a mut Vec<Tok>,
+    sents: &'a mut Vec<Sent>,
+    marks: &'a mut Vec<u32>,
+    cues: &'a mut Vec<u32>,
+    text: &'a str,
+    /// The segmenter's sentences, whose starts are walked alongside.
+    seg_starts: &'a [document::Sentence],
+    /// Index of the next segmenter sentence not yet reached.
+    next_seg: usize,
+    /// Its start, or [`NO_SEG`]: one compare per token.
+    next_seg_start: u32,
+    /// First token of the sentence being built.
+    sent_start: u32,
+    /// Index of the unit being scanned.
+    unit: u32,
+}
+
+impl Sink<'_> {
+    /// Appends `tok` (its `sent` is set here), ending the sentence before
+    /// it at a segmenter boundary or an unmistakable sentence end.
+    #[inline(always)]
+    fn push(&mut self, mut tok: Tok) {
+        let t = self.toks.len() as u32;
+        let boundary = tok.start >= self.next_seg_start && self.pass_seg_starts(tok.start);
+        // Only a capitalized word or an opening mark can follow an end:
+        // the cheap test on the token itself goes first.
+        if t > self.sent_start
+            && (boundary
+                || may_start_sentence(&tok)
+                    && sentence_end_before(&self.toks[self.sent_start as usize..], self.text))
+        {
+            self.sents.push(Sent {
+                start: self.sent_start,
+                end: t,
+                unit: self.unit,
+            });
+            self.sent_start = t;
+        }
+        tok.sent = self.sents.len() as u32;
+        if tok.kind == Kind::Quote {
+            self.marks.push(t);
+        }
+        if tok.classes & class::CUE != 0 {
+            self.cues.push(t);
+        }
+        self.toks.push(tok);
     }
-    let next = &toks[at];
-    let opens = matches!(next.mark, Some(Mark::DOpen | Mark::SOpen));
-    if !(opens || next.kind == Kind::Word && next.cap()) {
+
+    /// Moves past the segmenter sentences that start at or before `start`
+    /// (at least one); true.
+    #[inline(never)]
+    fn pass_seg_starts(&mut self, start: u32) -> bool {
+        while self
+            .seg_starts
+            .get(self.next_seg)
+            .is_some_and(|s| s.span.start <= start)
+        {
+            self.next_seg += 1;
+        }
+        self.next_seg_start = self
+            .seg_starts
+            .get(self.next_seg)
+            .map_or(NO_SEG, |s| s.span.start);
+        true
+    }
+}
+
+/// Whether `tok` can start a sentence after an unmistakable end: a
+/// capitalized word or an opening quote mark.
+#[inline(always)]
+fn may_start_sentence(tok: &Tok) -> bool {
+    matches!(tok.mark, Some(Mark::DOpen | Mark::SOpen)) || tok.kind == Kind::Word && tok.cap()
+}
+
+/// Whether an unmistakable sentence end comes after `toks` (the current
+/// sentence so far), given that the next token may start a sentence (see
+/// [`may_start_sentence`]): `.`, `!` or `?` (perhaps followed by closing
+/// quotes or brackets); after `.`, the word before must be lowercase, so
+/// that `Mr. Smith` and `U.S. Army` stay whole.
+fn sentence_end_before(toks: &[Tok], text: &str) -> bool {
+    let at = toks.len();
+    // Most capitalized words follow a word or number, which no end can be.
+    if at == 0 || matches!(toks[at - 1].kind, Kind::Word | Kind::Number) {
         return false;
     }
     let mut i = at;
@@ -569,37 +613,36 @@ fn push_trimmed(units: &mut Vec<Span>, slice: &str, base: usize, start: usize, e
 fn lex_unit(
     text: &str,
     span: Span,
-    unit: u32,
     lex: &Lexicon,
     doubled_apostrophes: bool,
-    out: &mut Vec<Tok>,
-    cache: &mut WordCache,
+    out: &mut Sink<'_>,
+    cache: &mut WarmCache<'_>,
 ) {
+    let unit = out.unit;
     let slice = &text[span.range()];
     let bytes = slice.as_bytes();
     let base = span.start;
-    let mut prev: Option<char> = None;
+    // The char before a quote mark is read when one comes, not tracked
+    // along the way: most tokens are words, which would pay for it.
+    let prev_char = |i: usize| slice[..i].chars().next_back();
     let mut last_mark_opened = false;
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
         // ASCII fast paths: spaces and plain words.
         if b.is_ascii_whitespace() {
-            prev = Some(b as char);
             i += 1;
             continue;
         }
         if b.is_ascii_alphanumeric() {
             let end = word_end_at(slice, i);
             push_word(out, slice, base, i, end, unit, lex, cache);
-            prev = last_char(slice, end);
             i = end;
             continue;
         }
         let c = slice[i..].chars().next().unwrap_or(' ');
         let clen = c.len_utf8();
         if c.is_whitespace() {
-            prev = Some(c);
             i += clen;
             continue;
         }
@@ -615,12 +658,11 @@ fn lex_unit(
                     mark: None,
                     ..quote_tok(base, start, end, c, Mark::DAmbig, unit)
                 });
-                prev = Some(c);
                 i = end;
                 continue;
             }
             let n = slice[end..].chars().next();
-            let p_open = prev.map_or(true, |p| {
+            let p_open = prev_char(start).map_or(true, |p| {
                 p.is_whitespace() || is_opening_punct(p) || (is_quote_char(p) && last_mark_opened)
             });
             let n_close = n.map_or(true, is_closing_context);
@@ -629,12 +671,12 @@ fn lex_unit(
                 last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
                 out.push(quote_tok(base, start, end, as_char, mark, unit));
             }
-            prev = Some(c);
             i = end;
             continue;
         }
         if is_quote_char(c) {
             let rest = &slice[i + clen..];
+            let prev = prev_char(start);
             let after_word = prev.is_some_and(char::is_alphanumeric);
             // Elisions (`'90s`, `’em`) are part of the next word.
             if !after_word
@@ -643,7 +685,6 @@ fn lex_unit(
             {
                 let end = word_end(slice, i + clen);
                 push_word(out, slice, base, start, end, unit, lex, cache);
-                prev = last_char(slice, end);
                 i = end;
                 continue;
             }
@@ -660,14 +701,12 @@ fn lex_unit(
                 last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
                 out.push(quote_tok(base, start, i + clen, c, mark, unit));
             }
-            prev = Some(c);
             i += clen;
             continue;
         }
         if c.is_alphanumeric() {
             let end = word_end_at(slice, i);
             push_word(out, slice, base, start, end, unit, lex, cache);
-            prev = last_char(slice, end);
             i = end;
             continue;
         }
@@ -690,17 +729,7 @@ fn lex_unit(
             sent: 0,
             unit,
         });
-        prev = Some(c);
         i = end;
-    }
-}
-
-/// The char ending at byte `end` of `slice`.
-#[inline]
-fn last_char(slice: &str, end: usize) -> Option<char> {
-    match slice.as_bytes().get(end.wrapping_sub(1)) {
-        Some(&b) if b.is_ascii() => Some(b as char),
-        _ => slice[..end].chars().next_back(),
     }
 }
 
@@ -793,13 +822,13 @@ fn word_end(slice: &str, i: usize) -> usize {
             let Some(&b) = bytes.get(j) else {
                 return j;
             };
-            if b >= 0x80 {
-                break;
-            }
-            let next = bytes.get(j + 1).copied().unwrap_or(b' ');
+            // The byte after is read only for a joiner: most words end at
+            // a space.
+            let next = || bytes.get(j + 1).copied().unwrap_or(b' ');
             let joins = match b {
-                b'\'' | b'-' | b'.' | b'&' => next.is_ascii_alphanumeric(),
-                b',' | b':' | b'/' => bytes[j - 1].is_ascii_digit() && next.is_ascii_digit(),
+                b'\'' | b'-' | b'.' | b'&' => next().is_ascii_alphanumeric(),
+                b',' | b':' | b'/' => bytes[j - 1].is_ascii_digit() && next().is_ascii_digit(),
+                0x80.. => break,
                 _ => false,
             };
             if !joins {
@@ -967,8 +996,11 @@ impl WordFields {
 /// Words up to this many bytes go through the [`WordCache`].
 const CACHED_WORD: usize = 16;
 
-/// log2 of the number of [`WordCache`] slots.
-const WORD_CACHE_BITS: u32 = 13;
+/// log2 of the number of [`WordCache`] slots: a megabyte of BBC news has
+/// ~12,000 distinct short words, and with 8192 slots one lookup in six
+/// missed, one in eight with 16384 (512 KiB, within a core's second-level
+/// cache).
+const WORD_CACHE_BITS: u32 = 14;
 
 /// One slot of the [`WordCache`]: a word of up to [`CACHED_WORD`] bytes,
 /// zero padded, with its fields.
@@ -1018,22 +1050,40 @@ impl std::fmt::Debug for WordCache {
     }
 }
 
+/// The slots of a [`WordCache`], as an array: a slot's index needs no
+/// bounds check.
+type Slots = [CachedWord; 1 << WORD_CACHE_BITS];
+
+/// A [`WordCache`] made ready for one lexicon's words.
+struct WarmCache<'a> {
+    slots: &'a mut Slots,
+}
+
 impl WordCache {
-    /// Empties the cache unless it holds `lex`'s lookups.
-    fn prepare(&mut self, lex: &Lexicon) {
-        if self.lex_id != lex.id() || self.slots.is_empty() {
+    /// The cache's slots for `lex`, emptied unless they hold its lookups.
+    fn prepare(&mut self, lex: &Lexicon) -> WarmCache<'_> {
+        if self.lex_id != lex.id() || self.slots.len() != 1 << WORD_CACHE_BITS {
             self.slots.clear();
             self.slots.resize(1 << WORD_CACHE_BITS, EMPTY_SLOT);
             self.lex_id = lex.id();
         }
+        WarmCache {
+            slots: self
+                .slots
+                .as_mut_slice()
+                .try_into()
+                .expect("the slots were just sized"),
+        }
     }
+}
 
+impl WarmCache<'_> {
     /// The fields of the word `slice[start..end]`, from the cache or
     /// computed (and cached).
     #[inline(always)]
     fn fields(&mut self, slice: &str, start: usize, end: usize, lex: &Lexicon) -> WordFields {
         let len = end - start;
-        if len > CACHED_WORD || self.slots.is_empty() {
+        if len > CACHED_WORD {
             return WordFields::of(slice, start, end, lex);
         }
         let bytes = slice.as_bytes();
@@ -1069,13 +1119,22 @@ impl WordCache {
     }
 }
 
-/// Masks keeping the first `n` bytes of a little-endian `u64`, for `n` in
-/// `0..=8`.
-const LOW_BYTES: [u64; 9] = {
-    let mut masks = [0u64; 9];
+/// For each length `n` in `0..=16`, the masks keeping the first `n` bytes
+/// of two little-endian `u64`s: one load per word instead of a clamp and
+/// a load for each half.
+const KEY_MASKS: [[u64; 2]; CACHED_WORD + 1] = {
+    /// The mask of the first `n` bytes, for `n` in `1..=8`.
+    const fn low(n: usize) -> u64 {
+        u64::MAX >> (64 - 8 * n)
+    }
+    let mut masks = [[0u64; 2]; CACHED_WORD + 1];
     let mut n = 1;
-    while n < 9 {
-        masks[n] = u64::MAX >> (64 - 8 * n);
+    while n <= CACHED_WORD {
+        masks[n] = if n <= 8 {
+            [low(n), 0]
+        } else {
+            [u64::MAX, low(n - 8)]
+        };
         n += 1;
     }
     masks
@@ -1104,23 +1163,21 @@ fn word_key(bytes: &[u8], start: usize, end: usize) -> [u64; 2] {
             )
         }
     };
-    [
-        lo & LOW_BYTES[len.min(8)],
-        hi & LOW_BYTES[len.saturating_sub(8)],
-    ]
+    let [mask_lo, mask_hi] = KEY_MASKS[len];
+    [lo & mask_lo, hi & mask_hi]
 }
 
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn push_word(
-    out: &mut Vec<Tok>,
+    out: &mut Sink<'_>,
     slice: &str,
     base: u32,
     start: usize,
     end: usize,
     unit: u32,
     lex: &Lexicon,
-    cache: &mut WordCache,
+    cache: &mut WarmCache<'_>,
 ) {
     let WordFields {
         kind,
@@ -1257,6 +1314,44 @@ mod tests {
         assert_eq!(s.sents.len(), 3);
         let (s, _) = scan("A wrapped line goes\non here.");
         assert_eq!(s.units.len(), 1);
+    }
+
+    #[test]
+    fn tokens_know_their_sentence_marks_and_cues() {
+        let lex = Lexicon::bundled();
+        let text = "Mr. Smith said \"No.\" Then he left, officials said; \
+                    the talks end\nHe told reporters 'fine' today";
+        let mut doc = Document::new("t", "test", text);
+        // A segmenter sentence starting inside the first unit, at `Then`,
+        // and one starting mid-word, which ends the sentence at the next
+        // token.
+        let then = text.find("Then").unwrap();
+        let talks = text.find("alks").unwrap();
+        for start in [0, then, talks] {
+            doc.sentences.push(document::Sentence {
+                span: Span::new(start, start + 1),
+                tokens: 0..0,
+                paragraph_idx: 0,
+            });
+        }
+        let scan = Scan::new(&doc, &lex, false);
+        let word = |t: u32| scan.toks[t as usize].span().text(text);
+        let starts: Vec<&str> = scan.sents.iter().map(|s| word(s.start)).collect();
+        assert_eq!(starts, ["Mr.", "Then", "end", "He"]);
+        for (i, s) in scan.sents.iter().enumerate() {
+            assert!(s.start < s.end);
+            for t in &scan.toks[s.start as usize..s.end as usize] {
+                assert_eq!((t.sent, t.unit), (i as u32, s.unit));
+            }
+        }
+        assert_eq!(scan.sents.last().unwrap().end as usize, scan.toks.len());
+        let marks: Vec<u32> = (0..scan.toks.len() as u32)
+            .filter(|&t| scan.toks[t as usize].kind == Kind::Quote)
+            .collect();
+        assert_eq!(marks.len(), 4);
+        assert_eq!(scan.marks, marks);
+        let cues: Vec<&str> = scan.cues.iter().map(|&t| word(t)).collect();
+        assert_eq!(cues, ["said", "said", "talks", "told"]);
     }
 
     #[test]
