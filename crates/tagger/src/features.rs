@@ -81,6 +81,18 @@ impl<S: AsRef<str>> WordSeq for [S] {
 /// A value for neighbours outside the sentence.
 const BOUNDARY: u64 = 0x5eed_0000_0000_0001;
 
+/// Which tokens of a document [`DocContext::compute`] prepares features
+/// for: their casing in the document and their cluster path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every token (training, which scores every token).
+    #[cfg_attr(not(feature = "train"), allow(dead_code))]
+    AllTokens,
+    /// Only the tokens within two of a token tagging scores (one not
+    /// [`DocContext::outside`]): no feature of another is ever read.
+    NearScored,
+}
+
 /// What the tagger knows about every token of a document before tagging.
 #[derive(Debug, Default)]
 pub(crate) struct DocContext {
@@ -97,6 +109,9 @@ pub(crate) struct DocContext {
     /// Per token: certainly outside every name ([`DocContext::mark_outside`]),
     /// so tagging need not score it.
     pub outside: Vec<bool>,
+    /// Per token: within two tokens of a token tagging scores, in its
+    /// sentence, so that its features are needed ([`Scope`]).
+    pub near_scored: Vec<bool>,
     /// Scratch: per token, its [`Role`].
     role: Vec<Role>,
     /// Scratch: lower-cased key -> [`seen`] bits.
@@ -300,13 +315,14 @@ impl DocContext {
     /// Analyses the document `words` split into `sentences` (token index
     /// ranges, in order, not overlapping). `cache_id`, if not 0, names the
     /// lexicon (its model) so that word-level lookups may be cached across
-    /// documents.
+    /// documents. `scope` says which tokens need their features.
     pub(crate) fn compute<W: WordSeq + ?Sized>(
         &mut self,
         lex: &Lexicon,
         cache_id: u64,
         words: &W,
         sentences: &[Range<usize>],
+        scope: Scope,
     ) {
         let n = words.len();
         if cache_id != 0 && self.lex_cache_id != cache_id {
@@ -442,7 +458,25 @@ impl DocContext {
             );
         }
 
-        // Document-level casing of each word.
+        let mut outside = std::mem::take(&mut self.outside);
+        self.mark_outside(words, sentences, &mut outside);
+        self.outside = outside;
+        self.near_scored.clear();
+        match scope {
+            Scope::AllTokens => self.near_scored.resize(n, true),
+            Scope::NearScored => {
+                self.near_scored.resize(n, false);
+                for sent in sentences {
+                    for i in sent.clone().filter(|&i| !self.outside[i]) {
+                        let near = i.saturating_sub(2).max(sent.start)..(i + 3).min(sent.end);
+                        self.near_scored[near].fill(true);
+                    }
+                }
+            }
+        }
+
+        // Document-level casing of each word (of every word: any
+        // occurrence counts).
         for i in 0..n {
             let f = self.info[i].flags;
             if f & flag::HAS_ALPHA == 0 {
@@ -463,8 +497,10 @@ impl DocContext {
                 *self.seen_map.entry(self.info[i].key, 0) |= u32::from(bits);
             }
         }
+        // The casing and the clusters only of the words whose features
+        // are needed (the others keep 0).
         for i in 0..n {
-            if self.info[i].flags & flag::HAS_ALPHA != 0 {
+            if self.near_scored[i] && self.info[i].flags & flag::HAS_ALPHA != 0 {
                 self.seen[i] = self.seen_map.get(self.info[i].key).unwrap_or(0) as u8;
             }
         }
@@ -472,7 +508,7 @@ impl DocContext {
         // Word clusters, with case normalised where the casing says little.
         for i in 0..n {
             let f = self.info[i].flags;
-            if f & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
+            if !self.near_scored[i] || f & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
                 continue;
             }
             let w = words.word(i);
@@ -501,10 +537,6 @@ impl DocContext {
             };
             self.cluster[i] = path.unwrap_or(0);
         }
-
-        let mut outside = std::mem::take(&mut self.outside);
-        self.mark_outside(words, sentences, &mut outside);
-        self.outside = outside;
     }
 
     /// Marks the tokens certainly outside every name, in sentences cased
@@ -1098,7 +1130,7 @@ mod tests {
             start: 0,
             end: words.len(),
         }];
-        dc.compute(&model.lexicon, 0, &words[..], &sentences);
+        dc.compute(&model.lexicon, 0, &words[..], &sentences, Scope::AllTokens);
         words
             .iter()
             .zip(&dc.outside)

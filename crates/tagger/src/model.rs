@@ -8,8 +8,8 @@ use std::ops::Range;
 use crate::decode::{tag, Openers, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
 use crate::features::{
     agg_features, bigram_features, neighbour_features, neighbour_tags, own_features, s1_key,
-    s1_pair_key, shape_features, token_key, AggFeature, Aggregates, DocContext, ShapeContext,
-    WordSeq,
+    s1_pair_key, shape_features, token_key, AggFeature, Aggregates, DocContext, Scope,
+    ShapeContext, WordSeq,
 };
 use crate::lexicon::never_starts_name;
 use crate::lexicon::Lexicon;
@@ -367,7 +367,8 @@ impl Model {
         sc: &mut Scratch,
     ) {
         let n = words.len();
-        sc.dc.compute(&self.lexicon, self.id, words, sentences);
+        sc.dc
+            .compute(&self.lexicon, self.id, words, sentences, Scope::NearScored);
         // Only the rows of scored tokens are written and read (see below).
         if sc.emit2.len() < n * N_TAGS {
             sc.emit2.resize(n * N_TAGS, 0);
@@ -403,18 +404,8 @@ impl Model {
             for (acc, _) in sc.acc.iter_mut().zip(outside).filter(|(_, &o)| !o) {
                 *acc = [0; ROW];
             }
-            // Scored tokens within two of token `j` (a sliding count).
-            let mut n_scored_near = outside.iter().take(3).filter(|&&o| !o).count();
             for j in sent.clone() {
-                let jl = j - sent.start;
-                let near_scored = n_scored_near > 0;
-                if jl >= 2 && !outside[jl - 2] {
-                    n_scored_near -= 1;
-                }
-                if jl + 3 < outside.len() && !outside[jl + 3] {
-                    n_scored_near += 1;
-                }
-                if !near_scored {
+                if !sc.dc.near_scored[j] {
                     continue;
                 }
                 let (c, far) = sc.word_cache.get(self, &sc.dc, words, j);

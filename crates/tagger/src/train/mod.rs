@@ -22,7 +22,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use crate::decode::{spans, Transitions, N_TAGS, N_TYPES};
-use crate::features::{base_features, doc_features, Aggregates, DocContext};
+use crate::features::{base_features, doc_features, Aggregates, DocContext, Scope};
 use crate::lexicon::Lexicon;
 use crate::model::{Model, Row, Scratch, ROW, STAGE};
 use crate::table::PackedTable;
@@ -194,7 +194,13 @@ fn case_stats(sentences: &[Vec<String>]) -> crate::table::Table {
 
 /// Feature keys of one document: base keys per token.
 fn base_keys(lex: &Lexicon, doc: &LabeledDoc, dc: &mut DocContext) -> Vec<Vec<u64>> {
-    dc.compute(lex, 0, doc.words.as_slice(), &doc.sentences);
+    dc.compute(
+        lex,
+        0,
+        doc.words.as_slice(),
+        &doc.sentences,
+        Scope::AllTokens,
+    );
     let mut out = vec![Vec::new(); doc.words.len()];
     for sent in &doc.sentences {
         for i in sent.clone() {
@@ -375,7 +381,13 @@ pub fn train(cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Model, Trai
         .iter()
         .zip(&tags1)
         .map(|(d, t)| {
-            dc.compute(&lexicon, 0, d.words.as_slice(), &d.sentences);
+            dc.compute(
+                &lexicon,
+                0,
+                d.words.as_slice(),
+                &d.sentences,
+                Scope::AllTokens,
+            );
             extra_keys(&dc, d, t, &mut agg)
         })
         .collect();
