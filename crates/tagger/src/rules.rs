@@ -139,7 +139,10 @@ fn is_amount(w: &str) -> bool {
 }
 
 fn is_month(w: &str) -> bool {
-    (eq_any(w, &MONTHS) && w.starts_with(char::is_uppercase)) || eq_any(w, &MONTH_ABBREVS)
+    // Both lists are among the start lists: most words are ruled out
+    // by their length and first letter.
+    may_be_start_word(w.as_bytes())
+        && ((eq_any(w, &MONTHS) && w.starts_with(char::is_uppercase)) || eq_any(w, &MONTH_ABBREVS))
 }
 
 fn is_day(w: &str) -> bool {
@@ -160,6 +163,11 @@ fn is_year(w: &str) -> bool {
 
 /// `4/8/2022`, `2022-08-04`, `04.08.2022`.
 fn is_numeric_date(w: &str) -> bool {
+    // Three parts of one or two digits and a year: 6 (`4/8/22`) to 10
+    // bytes.
+    if !(6..=10).contains(&w.len()) {
+        return false;
+    }
     for sep in ['/', '-', '.'] {
         let mut lens = [0usize; 3];
         let mut n = 0;
