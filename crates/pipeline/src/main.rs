@@ -11,9 +11,9 @@ use sinks::{CsvTable, Fanout, Format, Outcome, OutputSpec, RecordOptions, Sink};
 /// mimalloc instead of the system allocator: documents are allocated by a
 /// worker and freed by the writer thread, and glibc's allocator spent a few
 /// percent of a worker's time on that (`malloc_consolidate`, `_int_free`);
-/// measured +10% documents per second at one and two threads, for ~40 MB
-/// more peak RSS at one thread and ~55 MB at two, still flat in the input
-/// size.
+/// measured +10% documents per second at one and two threads. Peak RSS
+/// stays flat in the input size (and about as with glibc once `main` turns
+/// transparent huge pages off).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
