@@ -307,8 +307,20 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 /// The end of the run of word chars at `i` (before `end`).
 #[inline(always)]
-pub(crate) fn skip_word_chars(text: &str, mut i: usize, end: usize) -> usize {
-    let bytes = &text.as_bytes()[..end];
+pub(crate) fn skip_word_chars(text: &str, i: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let i = skip_ascii_alnum(bytes, i, end);
+    if i < end && bytes[i] >= 0x80 {
+        skip_word_chars_beyond_ascii(text, i, end)
+    } else {
+        i
+    }
+}
+
+/// The end of the run of ASCII letters and digits at `i` (before `end`).
+#[inline(always)]
+pub(crate) fn skip_ascii_alnum(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    let bytes = &bytes[..end];
     loop {
         if i + 8 > end {
             i += bytes[i..]
@@ -324,16 +336,12 @@ pub(crate) fn skip_word_chars(text: &str, mut i: usize, end: usize) -> usize {
         }
         i += 8;
     }
-    if i < end && bytes[i] >= 0x80 {
-        skip_word_chars_beyond_ascii(text, i, end)
-    } else {
-        i
-    }
+    i
 }
 
 /// [`skip_word_chars`] from a non-ASCII char on.
 #[inline(never)]
-fn skip_word_chars_beyond_ascii(text: &str, mut i: usize, end: usize) -> usize {
+pub(crate) fn skip_word_chars_beyond_ascii(text: &str, mut i: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
     while i < end {
         if bytes[i] < 0x80 {

@@ -22,8 +22,8 @@ use document::{Span, Token, TokenKind};
 
 use crate::chars::{
     char_at, char_before, class, is_apostrophe, is_closer, is_currency, is_emoticon, is_extender,
-    is_opener, is_punct, is_rule, is_terminal, is_word_char, peek, skip_non_space, skip_space,
-    skip_word_chars, CLASS,
+    is_opener, is_punct, is_rule, is_terminal, is_word_char, peek, skip_ascii_alnum,
+    skip_non_space, skip_space, skip_word_chars, skip_word_chars_beyond_ascii, CLASS,
 };
 use crate::lexicon::{self, Abbrev};
 
@@ -45,16 +45,14 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token
         push(out, i, i + digits + 1, TokenKind::Number);
         i += digits + 1;
     }
-    loop {
-        // Usually one space separates chunks.
-        if i < end && bytes[i] == b' ' {
-            i += 1;
-        }
-        if i < end && CLASS[bytes[i] as usize] & (class::SPACE | class::NON_ASCII) != 0 {
+    while i < end {
+        // A plain word has taken the one space after it already; only a run
+        // of spaces (or a non-ASCII char, which may be one) is skipped here.
+        if CLASS[bytes[i] as usize] & (class::SPACE | class::NON_ASCII) != 0 {
             i = skip_space(text, i, end);
-        }
-        if i >= end {
-            break;
+            if i >= end {
+                break;
+            }
         }
         i = chunk(text, i, end, out);
     }
@@ -75,8 +73,22 @@ fn push(out: &mut Vec<Token>, start: usize, end: usize, kind: TokenKind) {
     }
 }
 
+/// Pushes a word token known not to be empty.
+#[inline(always)]
+fn push_word(out: &mut Vec<Token>, start: usize, end: usize) {
+    out.push(Token {
+        span: Span {
+            start: start as u32,
+            end: end as u32,
+        },
+        kind: TokenKind::Word,
+    });
+}
+
 /// The tokens of the whitespace-free chunk starting at `a`, in a sentence
-/// ending at `sentence_end`; returns the end of the chunk.
+/// ending at `sentence_end`; returns the end of the chunk, or just past the
+/// ASCII space after it for the commonest chunks (a plain word, or a word and
+/// a comma or period), so that the caller need not look at that space again.
 ///
 /// A chunk that is one plain word, the commonest kind, is handled here
 /// directly. Any other is tokenized in one pass, which stops at the first
@@ -89,31 +101,45 @@ fn chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usi
     if CLASS[first as usize] & class::ALPHA != 0
         && (first | 0x20 != b'w' || !starts_www(&bytes[a..sentence_end.min(a + 8)]))
     {
-        // What `plain` would do with a chunk starting with a letter.
-        let q = skip_word_chars(text, a, sentence_end);
+        // What `plain` would do with a chunk starting with a letter. The
+        // word is not empty (`first` is a letter), so it is pushed directly.
+        let mut q = skip_ascii_alnum(bytes, a, sentence_end);
+        if q < sentence_end {
+            let next = bytes[q];
+            if next == b' ' {
+                push_word(out, a, q);
+                return q + 1;
+            }
+            if next >= 0x80 {
+                q = skip_word_chars_beyond_ascii(text, q, sentence_end);
+            }
+        }
         if q >= sentence_end || CLASS[bytes[q] as usize] & class::SPACE != 0 {
-            push(out, a, q, TokenKind::Word);
+            push_word(out, a, q);
             return q;
         }
+        let after = q + 1;
+        let mark_ends_chunk =
+            after == sentence_end || CLASS[bytes[after] as usize] & class::SPACE != 0;
         // A word and a comma (`said,`): `word_on` stops at the comma and
-        // `plain` makes it a token of its own.
-        if bytes[q] == b','
-            && (q + 1 == sentence_end || CLASS[bytes[q + 1] as usize] & class::SPACE != 0)
+        // `plain` makes it a token of its own. A word and a period (`said.`)
+        // that does not keep it: `word_on` asks `attach_period` (the word
+        // has no period or hyphen) and stops at the period, and `plain`
+        // makes it a token of its own.
+        if mark_ends_chunk
+            && (bytes[q] == b','
+                || (bytes[q] == b'.' && !attach_period_to_plain_word(text, a, q, sentence_end)))
         {
-            push(out, a, q, TokenKind::Word);
-            push(out, q, q + 1, TokenKind::Punct);
-            return q + 1;
-        }
-        // A word and a period (`said.`) that does not keep it: `word_on`
-        // asks `attach_period` and stops at the period, and `plain` makes it
-        // a token of its own.
-        if bytes[q] == b'.'
-            && (q + 1 == sentence_end || CLASS[bytes[q + 1] as usize] & class::SPACE != 0)
-            && !attach_period(text, a, q, sentence_end, sentence_end)
-        {
-            push(out, a, q, TokenKind::Word);
-            push(out, q, q + 1, TokenKind::Punct);
-            return q + 1;
+            push_word(out, a, q);
+            out.push(Token {
+                span: Span {
+                    start: q as u32,
+                    end: after as u32,
+                },
+                kind: TokenKind::Punct,
+            });
+            // Skip the space after the mark too, as after a plain word.
+            return after + usize::from(after < sentence_end && bytes[after] == b' ');
         }
         return word_chunk(text, a, q, sentence_end, out);
     }
@@ -172,14 +198,20 @@ fn chunk_with_url(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token
 struct UrlHint;
 
 /// Whether `www.` starts the chunk, perhaps after an opening bracket or quote.
-#[inline]
+/// The first two bytes rule out almost every chunk, so that test is inlined.
+#[inline(always)]
 fn starts_www(bytes: &[u8]) -> bool {
-    if !matches!(
-        bytes.first(),
-        Some(b'w' | b'W' | b'(' | b'<' | b'[' | b'"' | b'\'' | 0x80..)
-    ) {
-        return false;
+    match bytes {
+        [b'w' | b'W', b'w' | b'W', ..] | [b'(' | b'<' | b'[' | b'"' | b'\'' | 0x80.., _, ..] => {
+            starts_www_after_head(bytes)
+        }
+        _ => false,
     }
+}
+
+/// [`starts_www`] once the first two bytes allow it.
+#[inline(never)]
+fn starts_www_after_head(bytes: &[u8]) -> bool {
     let Some(w) = bytes.iter().take(4).position(|&b| b | 0x20 == b'w') else {
         return false;
     };
@@ -560,6 +592,13 @@ fn attach_period(text: &str, start: usize, q: usize, b: usize, sentence_end: usi
     if lexicon::is_initialism(last_part) {
         return true;
     }
+    attach_period_to_plain_word(text, start, q, sentence_end)
+}
+
+/// [`attach_period`] for a word without periods or hyphens (no initialism,
+/// no compound), with no second period after it.
+fn attach_period_to_plain_word(text: &str, start: usize, q: usize, sentence_end: usize) -> bool {
+    let word = &text[start..q];
     let mut chars = word.chars();
     if let (Some(_), None) = (chars.next(), chars.next()) {
         // An initial keeps its period; a letter ending the sentence does not.
