@@ -138,7 +138,17 @@ pub(crate) fn skip_space(text: &str, mut i: usize, end: usize) -> usize {
 /// (or `start`).
 #[inline]
 pub(crate) fn skip_space_back(text: &str, mut i: usize, start: usize) -> usize {
+    let bytes = text.as_bytes();
     while i > start {
+        // ASCII bytes are told by their class, without decoding.
+        let b = bytes[i - 1];
+        if b < 0x80 {
+            if CLASS[b as usize] & class::SPACE == 0 {
+                return i;
+            }
+            i -= 1;
+            continue;
+        }
         let (c, len) = char_before(text, i);
         if !c.is_whitespace() {
             return i;
@@ -151,7 +161,17 @@ pub(crate) fn skip_space_back(text: &str, mut i: usize, start: usize) -> usize {
 /// The start of the whitespace-free chunk that ends at `i`.
 #[inline]
 pub(crate) fn chunk_start_before(text: &str, mut i: usize, start: usize) -> usize {
+    let bytes = text.as_bytes();
     while i > start {
+        // ASCII bytes are told by their class, without decoding.
+        let b = bytes[i - 1];
+        if b < 0x80 {
+            if CLASS[b as usize] & class::SPACE != 0 {
+                return i;
+            }
+            i -= 1;
+            continue;
+        }
         let (c, len) = char_before(text, i);
         if c.is_whitespace() {
             return i;

@@ -631,7 +631,10 @@ fn next_word(text: &str, k: usize, end: usize) -> Next<'_> {
     }
     let rest = &text.as_bytes()[i..end];
     let prefix = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
-    if prefix(b"http:") || prefix(b"https:") || prefix(b"www.") {
+    // Only a word starting with `h` or `w` can be a URL.
+    if matches!(rest[0] | 0x20, b'h' | b'w')
+        && (prefix(b"http:") || prefix(b"https:") || prefix(b"www."))
+    {
         return other;
     }
     let (c, _) = char_at(text, i);

@@ -49,7 +49,16 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token
         // A plain word has taken the one space after it already; only a run
         // of spaces (or a non-ASCII char, which may be one) is skipped here.
         if CLASS[bytes[i] as usize] & (class::SPACE | class::NON_ASCII) != 0 {
-            i = skip_space(text, i, end);
+            // Usually one space, after a chunk that is not a plain word.
+            let next = i + 1;
+            i = if bytes[i] == b' '
+                && next < end
+                && CLASS[bytes[next] as usize] & (class::SPACE | class::NON_ASCII) == 0
+            {
+                next
+            } else {
+                skip_space(text, i, end)
+            };
             if i >= end {
                 break;
             }
