@@ -2,9 +2,9 @@
 //!
 //! Runs the release `pipeline` binary over the news corpora in
 //! `../shared/data/corpus` (or `--corpus DIR`), repeated with fresh ids to
-//! reach larger sizes, at 1 and 2 threads (the median of five runs each),
-//! and reads the binary's own summary line (MB of text per second, peak
-//! RSS). `--compare spacy` also runs `examples/bench/spacy_peer.py` on a
+//! reach larger sizes, at 1 and 2 threads (the median of five runs each,
+//! taken in interleaved rounds), and reads the binary's own summary line
+//! (MB of text per second, peak RSS). `--compare spacy` also runs `examples/bench/spacy_peer.py` on a
 //! 1 MB slice when a Python with spaCy is available.
 
 use std::ffi::OsStr;
@@ -86,11 +86,11 @@ pub fn bench(args: &[String]) -> Result<()> {
         }
         inputs
     };
-    for (label, path) in &throughput_inputs {
-        for threads in [1, 2] {
-            results.push(median_run(&binary, label, path, threads, &options.stages)?);
-        }
-    }
+    let configs: Vec<(&str, &Path, usize)> = throughput_inputs
+        .iter()
+        .flat_map(|(label, path)| [1, 2].map(|threads| (label.as_str(), path.as_path(), threads)))
+        .collect();
+    results.extend(median_runs(&binary, &configs, &options.stages)?);
     // Memory: the same run at 20 MB and 200 MB must peak at about the same.
     for (label, times) in [("bbc x4", 4), ("bbc x40", 40)] {
         let path = repeated(&bbc, times, &scratch)?;
@@ -202,25 +202,34 @@ fn compare_spacy(
 /// run slowed by whatever else the machine did.
 const RUNS: usize = 5;
 
-/// [`run`] [`RUNS`] times: the median throughput (with the range of all
-/// runs) and the highest peak RSS.
-fn median_run(
+/// [`run`] of each configuration (label, input, threads) [`RUNS`] times,
+/// in rounds that take every configuration in turn, so that a spell of
+/// load on the machine slows all of them alike and the ratios between
+/// them hold: per configuration, the median throughput (with the range of
+/// its runs) and the highest peak RSS.
+fn median_runs(
     binary: &Path,
-    label: &str,
-    input: &Path,
-    threads: usize,
+    configs: &[(&str, &Path, usize)],
     stages: &str,
-) -> Result<Measured> {
-    let mut runs = (0..RUNS)
-        .map(|_| run(binary, label, input, threads, stages))
-        .collect::<Result<Vec<_>>>()?;
-    let peak_rss_mb = runs.iter().map(|m| m.peak_rss_mb).fold(0.0, f64::max);
-    runs.sort_by(|a, b| a.mb_per_s.total_cmp(&b.mb_per_s));
-    let range = (runs[0].mb_per_s, runs[RUNS - 1].mb_per_s);
-    let mut median = runs.swap_remove(RUNS / 2);
-    median.peak_rss_mb = peak_rss_mb;
-    median.mb_per_s_range = range;
-    Ok(median)
+) -> Result<Vec<Measured>> {
+    let mut runs: Vec<Vec<Measured>> = configs.iter().map(|_| Vec::new()).collect();
+    for _ in 0..RUNS {
+        for (&(label, input, threads), runs) in configs.iter().zip(&mut runs) {
+            runs.push(run(binary, label, input, threads, stages)?);
+        }
+    }
+    Ok(runs
+        .into_iter()
+        .map(|mut runs| {
+            let peak_rss_mb = runs.iter().map(|m| m.peak_rss_mb).fold(0.0, f64::max);
+            runs.sort_by(|a, b| a.mb_per_s.total_cmp(&b.mb_per_s));
+            let range = (runs[0].mb_per_s, runs[RUNS - 1].mb_per_s);
+            let mut median = runs.swap_remove(RUNS / 2);
+            median.peak_rss_mb = peak_rss_mb;
+            median.mb_per_s_range = range;
+            median
+        })
+        .collect())
 }
 
 fn run(binary: &Path, label: &str, input: &Path, threads: usize, stages: &str) -> Result<Measured> {
