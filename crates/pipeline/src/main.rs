@@ -99,12 +99,12 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    // mimalloc asks for transparent huge pages. Zeroing a fresh 2 MB page
-    // at its first touch cost a run of 5 MB of news anywhere from 0.01 to
-    // 0.28 s of kernel time on this project's test machine (a VM), when
-    // the kernel had to compact memory first; with 4 KB pages it is a
-    // steady 0.02-0.03 s, at the same user time, and peak RSS drops from
-    // ~90 to ~52 MB. A hint only: if the kernel refuses, nothing changes.
+    // mimalloc asks for transparent huge pages. Faulting them in (perf:
+    // the kernel zeroing fresh 2 MB pages) cost a run of 5 MB of news
+    // anywhere from 0.01 to 0.28 s of kernel time on this project's test
+    // machine (a VM); with 4 KB pages it is a steady 0.02-0.03 s, at the
+    // same user time, and peak RSS drops from ~90 to ~55 MB. A hint only:
+    // if the kernel refuses, nothing changes.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     let args = Args::parse();

@@ -352,6 +352,43 @@ impl Viterbi {
             tag = back[usize::from(tag)];
         }
     }
+
+    /// Decodes a sentence (`emit`, its tokens' scores) whose tokens
+    /// `outside` can only be `O`: each run of other tokens on its own (see
+    /// [`Viterbi::decode_run`]). `tags`, the sentence's tags, must be all
+    /// `O`; `run_tags` is scratch.
+    pub(crate) fn decode_runs(
+        &mut self,
+        emit: &[i32],
+        outside: &[bool],
+        tr: &Transitions,
+        openers: &Openers,
+        run_tags: &mut Vec<u8>,
+        tags: &mut [u8],
+    ) {
+        let n = outside.len();
+        let (after_o, before_o) = (tr.after_o(), tr.before_o());
+        let mut a = 0;
+        while a < n {
+            if outside[a] {
+                a += 1;
+                continue;
+            }
+            let b = outside[a..].iter().position(|&o| o).map_or(n, |k| a + k);
+            let start = if a == 0 { &tr.start[..] } else { &after_o };
+            let end = if b == n { &tr.end[..] } else { &before_o };
+            self.decode_run(
+                &emit[a * N_TAGS..b * N_TAGS],
+                b - a,
+                tr,
+                openers,
+                (start, end),
+                run_tags,
+            );
+            tags[a..b].copy_from_slice(run_tags);
+            a = b;
+        }
+    }
 }
 
 /// The best last tag of a path whose scores up to it are `prev`.
@@ -471,36 +508,14 @@ mod tests {
                 only_o[i * N_TAGS + 1..(i + 1) * N_TAGS].fill(-(1 << 30));
             }
             let mut pruned = vec![O; n];
-            let mut run = Vec::new();
-            let mut a = 0;
-            while a < n {
-                if outside[a] {
-                    a += 1;
-                    continue;
-                }
-                let b = (a..n).find(|&i| outside[i]).unwrap_or(n);
-                let start = if a == 0 {
-                    tr.start.clone()
-                } else {
-                    tr.after_o().to_vec()
-                };
-                let end = if b == n {
-                    tr.end.clone()
-                } else {
-                    tr.before_o().to_vec()
-                };
-                let emit = &emit[a * N_TAGS..b * N_TAGS];
-                vit.decode_run(
-                    emit,
-                    b - a,
-                    &tr,
-                    &Openers::of(&tr),
-                    (&start, &end),
-                    &mut run,
-                );
-                pruned[a..b].copy_from_slice(&run);
-                a = b;
-            }
+            vit.decode_runs(
+                &emit,
+                &outside,
+                &tr,
+                &Openers::of(&tr),
+                &mut Vec::new(),
+                &mut pruned,
+            );
             let full = decode_full(&only_o, n, &tr);
             // Equal, or as good where two paths tie.
             let score = |tags: &[u8]| -> i64 {

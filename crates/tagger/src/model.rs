@@ -494,8 +494,7 @@ impl Model {
                 sc.emit2[i * N_TAGS] = 0;
                 sc.emit2[i * N_TAGS + 1..(i + 1) * N_TAGS].copy_from_slice(&acc[STAGE..]);
             }
-            decode_runs(
-                &mut sc.viterbi,
+            sc.viterbi.decode_runs(
                 &sc.emit1,
                 outside,
                 &self.trans[0],
@@ -528,8 +527,7 @@ impl Model {
                     add_stage(emit2, w);
                 }
             }
-            decode_runs(
-                &mut sc.viterbi,
+            sc.viterbi.decode_runs(
                 &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS],
                 outside,
                 &self.trans[1],
@@ -644,42 +642,6 @@ impl Model {
             trans,
             about,
         })
-    }
-}
-
-/// Decodes a sentence (`emit`, its tokens' scores) whose tokens
-/// `outside` can only be `O`: each run of other tokens on its own (see
-/// [`Viterbi::decode_run`]). `tags`, the sentence's tags, must be all `O`.
-fn decode_runs(
-    viterbi: &mut Viterbi,
-    emit: &[i32],
-    outside: &[bool],
-    tr: &Transitions,
-    openers: &Openers,
-    run_tags: &mut Vec<u8>,
-    tags: &mut [u8],
-) {
-    let n = outside.len();
-    let (after_o, before_o) = (tr.after_o(), tr.before_o());
-    let mut a = 0;
-    while a < n {
-        if outside[a] {
-            a += 1;
-            continue;
-        }
-        let b = outside[a..].iter().position(|&o| o).map_or(n, |k| a + k);
-        let start = if a == 0 { &tr.start[..] } else { &after_o };
-        let end = if b == n { &tr.end[..] } else { &before_o };
-        viterbi.decode_run(
-            &emit[a * N_TAGS..b * N_TAGS],
-            b - a,
-            tr,
-            openers,
-            (start, end),
-            run_tags,
-        );
-        tags[a..b].copy_from_slice(run_tags);
-        a = b;
     }
 }
 
