@@ -13,7 +13,7 @@
 //!   Foreign Minister Sergey Lavrov`) and an appositive after it
 //!   (`Shawn Burns, a fund manager at X,`).
 
-use document::{Cluster, Document, Label};
+use document::{Cluster, Document, Entity, Label, Token};
 
 use crate::features::DocContext;
 use crate::lexicon::{kind, Lexicon};
@@ -83,12 +83,13 @@ fn title_bits(dc: &DocContext, t: usize) -> (bool, bool) {
 /// Marks abbreviated titles written with a period (`Mr.`, `Gen.`, `Sen.`)
 /// as titles: the gazetteers list them as `Mr` plus `.`, which a tokenizer
 /// that keeps the period on never matches.
-pub(crate) fn mark_abbreviated_titles(doc: &Document, lex: &Lexicon, dc: &mut DocContext) {
-    for (t, token) in doc.tokens.iter().enumerate() {
-        let w = token.span.text(&doc.text);
-        let Some(stem) = w.strip_suffix('.') else {
+pub(crate) fn mark_abbreviated_titles(words: &[&str], lex: &Lexicon, dc: &mut DocContext) {
+    for (t, w) in words.iter().enumerate() {
+        // Most words end in no period: one byte rules them out.
+        if w.as_bytes().last() != Some(&b'.') {
             continue;
-        };
+        }
+        let stem = &w[..w.len() - 1];
         if stem.is_empty() || stem.contains('.') || t >= dc.gaz.len() {
             continue;
         }
@@ -106,11 +107,11 @@ pub(crate) fn mark_abbreviated_titles(doc: &Document, lex: &Lexicon, dc: &mut Do
 /// Moves leading title words out of PERSON spans (`Chancellor Scholz` ->
 /// `Scholz`, titled `Chancellor`), unless the word is also a common given
 /// name (`Dean Smith`).
-pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
+pub(crate) fn strip_leading_titles(entities: &mut [Entity], tokens: &[Token], dc: &DocContext) {
     let key = |t: usize| dc.info.get(t).map_or(0, |i| i.key);
     // Whether tokens `a..b` end another PERSON mention that has more words
     // (`Scholz` of `Olaf Scholz`): then a word before them is not a name.
-    let ends_other_person = |entities: &[document::Entity], me: usize, a: usize, b: usize| {
+    let ends_other_person = |entities: &[Entity], me: usize, a: usize, b: usize| {
         entities.iter().enumerate().any(|(j, f)| {
             let (fa, fb) = (f.tokens.start as usize, f.tokens.end as usize);
             j != me
@@ -119,8 +120,8 @@ pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
                 && (0..b - a).all(|k| key(fb - (b - a) + k) == key(a + k))
         })
     };
-    for i in 0..doc.entities.len() {
-        let e = &doc.entities[i];
+    for i in 0..entities.len() {
+        let e = &entities[i];
         if e.label != Label::Person {
             continue;
         }
@@ -130,15 +131,15 @@ pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
             let gaz = dc.gaz.get(start).copied().unwrap_or(0);
             let given_name = (gaz >> (4 * kind::FIRST_NAME)) & 0xf != 0;
             if !title_bits(dc, start).0
-                || (given_name && !ends_other_person(&doc.entities, i, start + 1, end))
+                || (given_name && !ends_other_person(entities, i, start + 1, end))
             {
                 break;
             }
             start += 1;
         }
         if start != e.tokens.start as usize {
-            let span_start = doc.tokens[start].span.start;
-            let e = &mut doc.entities[i];
+            let span_start = tokens[start].span.start;
+            let e = &mut entities[i];
             e.tokens.start = start as u32;
             e.span.start = span_start;
         }
