@@ -93,6 +93,7 @@ thread_local! {
 struct Work {
     scratch: model::Scratch,
     sentences: Vec<Range<usize>>,
+    clustering: coref::Clustering,
 }
 
 impl Tagger {
@@ -194,7 +195,11 @@ impl Tagger {
                 s.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) || !s.trim().is_empty()
             });
             doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
-            coref::cluster(doc, &work.scratch.dc);
+            let clusters = coref::cluster(doc, &words, &work.scratch.dc, &mut work.clustering);
+            for (e, id) in doc.entities.iter_mut().zip(work.clustering.cluster_ids()) {
+                e.cluster = id;
+            }
+            doc.clusters = clusters;
         });
     }
 }
