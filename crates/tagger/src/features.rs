@@ -21,7 +21,9 @@ use std::ops::Range;
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
 use crate::lexicon::{in_name, never_in_name_first, InName, Lexicon, PhraseCache, NO_PHRASE};
 use crate::table::ScratchTable;
-use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
+use crate::text::{
+    analyse, combine, flag, hash_lower, hash_title, mix, prefixes, suffixes, WordInfo,
+};
 
 /// Per-token sentence context bits.
 mod ctx {
@@ -720,10 +722,13 @@ pub(crate) fn token_key(dc: &DocContext, i: usize) -> u64 {
     let w = &dc.info[i];
     let g = dc.gaz[i];
     let bits = u64::from(dc.ctx[i]) | u64::from(dc.seen[i]) << 8 | u64::from(dc.cluster[i]) << 16;
-    combine(
-        combine(combine(w.exact, w.key), bits),
-        combine(g as u64, (g >> 64) as u64),
-    )
+    // `exact` and `key` are hashes already: a multiply keeps them apart
+    // without a mix. The gazetteer bits (most often none: `mix(0) == 0`)
+    // are mixed before they meet the context bits, so that no two sets of
+    // them cancel out.
+    let word = w.exact.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ w.key;
+    let gaz = mix(g as u64 ^ ((g >> 64) as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f));
+    mix(word.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ bits ^ gaz)
 }
 
 /// Emits the first-stage features of token `i` that depend on the token
