@@ -1190,13 +1190,11 @@ mod tests {
         let text = "The Bank of England said Smith , of the bank , met SMITH in London .";
         let words: Vec<&str> = text.split(' ').collect();
         let analyse = |dc: &mut DocContext, words: &[&str]| {
-            dc.compute(
-                &model.lexicon,
-                7,
-                words,
-                &[0..words.len()],
-                Scope::AllTokens,
-            );
+            let one_sentence = Range {
+                start: 0,
+                end: words.len(),
+            };
+            dc.compute(&model.lexicon, 7, words, &[one_sentence], Scope::AllTokens);
             (dc.seen.clone(), dc.outside.clone(), dc.cluster.clone())
         };
         // The words of `text` take the first numbers, then stay in the
