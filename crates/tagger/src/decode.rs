@@ -225,11 +225,15 @@ pub(crate) struct Openers {
     /// The score of each last tag of a run at the end of a sentence (index
     /// 0) or before an `O` (index 1).
     end: [[i64; N_TAGS]; 2],
+    /// The start and end scores of the tag of a run of one token (the
+    /// most common run), by `2 * after_o + before_o`; [`NEG`] for a tag
+    /// that may not both start and end.
+    single: [[i64; N_TAGS]; 4],
 }
 
 impl Openers {
     pub(crate) fn of(tr: &Transitions) -> Openers {
-        let (_, ok_start, _) = allowed_tables();
+        let (_, ok_start, ok_end) = allowed_tables();
         let start = [&tr.start[..], &tr.after_o()[..]].map(|scores| {
             std::array::from_fn(|t| {
                 if ok_start[t] {
@@ -239,8 +243,18 @@ impl Openers {
                 }
             })
         });
-        let end = [&tr.end[..], &tr.before_o()[..]]
+        let end: [[i64; N_TAGS]; 2] = [&tr.end[..], &tr.before_o()[..]]
             .map(|scores| std::array::from_fn(|t| i64::from(scores[t])));
+        let single = std::array::from_fn(|k| {
+            let (start, end) = (&start[k / 2], &end[k % 2]);
+            std::array::from_fn(|t| {
+                if start[t] > NEG && ok_end[t] {
+                    start[t] + end[t]
+                } else {
+                    NEG
+                }
+            })
+        });
         let from_o: [i64; OPENERS.len()] = OPENERS.map(|next| i64::from(tr.trans[next]));
         let reach = OPENERS
             .iter()
@@ -260,6 +274,7 @@ impl Openers {
             reach,
             start,
             end,
+            single,
         }
     }
 }
@@ -292,6 +307,21 @@ impl Viterbi {
         if n == 0 {
             return;
         }
+        if n == 1 {
+            // The most common run: one token between two that are `O`.
+            // `O` may start and end, so a tag that may not (NEG plus its
+            // emission) never wins.
+            let single = &openers.single[2 * usize::from(after_o) + usize::from(before_o)];
+            let mut best = (NEG, O);
+            for (t, (&s, &e)) in single.iter().zip(&emit[..N_TAGS]).enumerate() {
+                let s = s + i64::from(e);
+                if s > best.0 {
+                    best = (s, t as u8);
+                }
+            }
+            out.push(best.1);
+            return;
+        }
         let (_, _, ok_end) = allowed_tables();
         let start = &openers.start[usize::from(after_o)];
         let end = &openers.end[usize::from(before_o)];
@@ -302,11 +332,6 @@ impl Viterbi {
         // A tag that may not start is NEG plus its emission: far below
         // any real score still.
         let mut prev: [i64; N_TAGS] = std::array::from_fn(|t| start[t] + i64::from(emit[t]));
-        if n == 1 {
-            // The most common run: one token between two that are `O`.
-            out.push(best_last(&prev, end, ok_end));
-            return;
-        }
         self.back.clear();
         self.back.resize(n * N_TAGS, 0);
         // O, B-x and U-x follow a closed tag (O, L-y, U-y). Coming from
