@@ -111,6 +111,9 @@ pub(crate) struct DocContext {
     /// Per token: certainly outside every name ([`DocContext::mark_outside`]),
     /// so tagging need not score it.
     pub outside: Vec<bool>,
+    /// Scratch for [`DocContext::mark_outside`]: a sentence's tokens
+    /// decided after the words that follow them.
+    outside_later: Vec<u32>,
     /// Per token: within two tokens of a token tagging scores, in its
     /// sentence, so that its features are needed ([`Scope`]).
     pub near_scored: Vec<bool>,
@@ -504,9 +507,12 @@ impl DocContext {
             );
         }
 
-        let mut outside = std::mem::take(&mut self.outside);
-        self.mark_outside(words, sentences, &mut outside);
-        self.outside = outside;
+        let (mut outside, mut later) = (
+            std::mem::take(&mut self.outside),
+            std::mem::take(&mut self.outside_later),
+        );
+        self.mark_outside(words, sentences, &mut outside, &mut later);
+        (self.outside, self.outside_later) = (outside, later);
         self.near_scored.clear();
         match scope {
             Scope::AllTokens => self.near_scored.resize(n, true),
@@ -602,6 +608,7 @@ impl DocContext {
         words: &W,
         sentences: &[Range<usize>],
         outside: &mut Vec<bool>,
+        later: &mut Vec<u32>,
     ) {
         outside.clear();
         outside.resize(words.len(), false);
@@ -611,36 +618,44 @@ impl DocContext {
             {
                 continue;
             }
+            // Words inside names after an outside word are outside: this
+            // forward pass carries that along a run of them. The words that
+            // may not end a name and the numbers are noted for the passes
+            // below, which need the words after them.
+            later.clear();
+            let mut previous_outside = true;
             for i in sent.clone() {
-                outside[i] = match self.role[i] {
+                let out = match self.role[i] {
                     Role::Punct | Role::Lower(InName::Never) => true,
-                    Role::Any | Role::Lower(_) | Role::Number => false,
+                    Role::Any => false,
+                    Role::Lower(InName::Inside) => {
+                        later.push(i as u32);
+                        previous_outside
+                    }
+                    Role::Lower(InName::NotLast) | Role::Number => {
+                        later.push(i as u32);
+                        false
+                    }
                     // `Google, Inc.`, `Martin Luther King, Jr.`
                     Role::Comma => !(i + 1 < sent.end && is_name_suffix(words.word(i + 1))),
                     Role::Opener => self.ctx[i] & ctx::FIRST != 0,
                 };
+                outside[i] = out;
+                previous_outside = out;
             }
-            // Words inside names after an outside word are outside (a
-            // forward pass carries this along a run of them), and so are
-            // words that may not end a name before one (a backward pass);
-            // then no word is left with an outside neighbour it needs.
-            for i in sent.clone() {
-                if self.role[i] == Role::Lower(InName::Inside)
-                    && (i == sent.start || outside[i - 1])
-                {
-                    outside[i] = true;
-                }
-            }
-            for i in sent.clone().rev() {
-                if matches!(self.role[i], Role::Lower(InName::Inside | InName::NotLast))
-                    && (i + 1 == sent.end || outside[i + 1])
-                {
+            // Words that may not end a name before an outside word are
+            // outside (a backward pass); then no word is left with an
+            // outside neighbour it needs.
+            for &i in later.iter().rev() {
+                let i = i as usize;
+                if matches!(self.role[i], Role::Lower(_)) && (i + 1 == sent.end || outside[i + 1]) {
                     outside[i] = true;
                 }
             }
             // A number between words outside every name is no part of one
             // (`rose 12 pct`, `in 1987 ,`).
-            for i in sent.clone() {
+            for &i in later.iter() {
+                let i = i as usize;
                 if self.role[i] == Role::Number
                     && (i == sent.start || outside[i - 1])
                     && (i + 1 == sent.end || outside[i + 1])
