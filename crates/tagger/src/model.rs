@@ -130,52 +130,51 @@ impl CachedToken {
     /// which only gives its neighbours features). All feature keys are
     /// made first and looked up after: the lookups are independent, so
     /// they overlap in the memory system instead of waiting on each other.
+    /// The keys of each destination are contiguous, so that each sum is a
+    /// tight loop over rows into an accumulator kept in registers.
     fn compute<W: WordSeq + ?Sized>(
         model: &Model,
         dc: &DocContext,
         words: &W,
         j: Option<usize>,
-        keys: &mut Vec<(u64, Dest)>,
+        keys: &mut Vec<u64>,
     ) -> (CachedToken, [u32; 2]) {
         keys.clear();
         if let Some(j) = j {
-            own_features(dc, j, words.word(j), |key| keys.push((key, Dest::Own)));
+            own_features(dc, j, words.word(j), |key| keys.push(key));
         }
-        for (d, &k) in NEAR.iter().enumerate() {
-            neighbour_features(dc, j, k, |key| keys.push((key, Dest::Near(d))));
+        // Where the keys of each destination end: own, the two near
+        // neighbours, the two far ones.
+        let mut ends = [keys.len(); 5];
+        for (end, &k) in ends[1..].iter_mut().zip(NEAR.iter().chain(&FAR)) {
+            neighbour_features(dc, j, k, |key| keys.push(key));
+            *end = keys.len();
         }
-        for (d, &k) in FAR.iter().enumerate() {
-            neighbour_features(dc, j, k, |key| keys.push((key, Dest::Far(d))));
-        }
-        for (key, _) in keys.iter_mut() {
+        for key in keys.iter_mut() {
             *key = model.features.get(*key).map_or(u64::MAX, u64::from);
         }
-        let mut c = CachedToken::EMPTY;
-        let mut far = [u32::MAX; 2];
-        for &(row, dest) in keys.iter() {
-            if row == u64::MAX {
-                continue;
+        let found = |range: Range<usize>| {
+            keys[range]
+                .iter()
+                .filter(|&&row| row != u64::MAX)
+                .map(|&row| row as usize)
+        };
+        let sum = |range: Range<usize>| {
+            let mut acc = [0; ROW];
+            for row in found(range) {
+                add(&mut acc, &model.weights[row]);
             }
-            let row = row as u32;
-            match dest {
-                Dest::Own => add(&mut c.own, &model.weights[row as usize]),
-                Dest::Near(d) => add(&mut c.near[d], &model.weights[row as usize]),
-                // A single feature (see `features::neighbour_features`).
-                Dest::Far(d) => far[d] = row,
-            }
-        }
+            acc
+        };
+        let c = CachedToken {
+            own: sum(0..ends[0]),
+            near: [sum(ends[0]..ends[1]), sum(ends[1]..ends[2])],
+        };
+        // A single feature each (see `features::neighbour_features`).
+        let far = [ends[2]..ends[3], ends[3]..ends[4]]
+            .map(|range| found(range).last().map_or(u32::MAX, |row| row as u32));
         (c, far)
     }
-}
-
-/// Where the weights of a feature of a cached token go.
-#[derive(Debug, Clone, Copy)]
-enum Dest {
-    Own,
-    /// Index into `CachedToken::near`.
-    Near(usize),
-    /// Index into `CacheTag::far`.
-    Far(usize),
 }
 
 /// Summed feature weights of recently seen tokens by [`token_key`], in
@@ -190,7 +189,7 @@ pub(crate) struct WordCache {
     /// Per set of two entries: the way to replace next.
     evict: Vec<u8>,
     /// Scratch: the feature keys (then rows) of a token being computed.
-    keys_scratch: Vec<(u64, Dest)>,
+    keys_scratch: Vec<u64>,
     /// What a position outside the sentence gives its neighbours.
     boundary: Option<(CachedToken, [u32; 2])>,
     /// Summed weights of the shape n-gram features of recent tokens.
