@@ -172,7 +172,7 @@ impl CachedToken {
         };
         // A single feature each (see `features::neighbour_features`).
         let far = [ends[2]..ends[3], ends[3]..ends[4]]
-            .map(|range| found(range).last().map_or(u32::MAX, |row| row as u32));
+            .map(|range| found(range).next_back().map_or(u32::MAX, |row| row as u32));
         (c, far)
     }
 }
