@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
-use crate::lexicon::{CueTag, Lexicon};
+use crate::lexicon::{tab_fields, CueTag, FxMap, Lexicon};
 
 /// The statistics bundled with the crate.
 const BUNDLED: &str = include_str!("../data/cue_stats.tsv");
@@ -239,24 +239,8 @@ fn parse_rows<'a>(tsv: &'a str, mut row: impl FnMut(Row<'a>)) -> Result<f64, Cue
             }
             continue;
         }
-        // The tabs found byte by byte: a searcher set up per field cost
-        // more than the short fields it searched.
-        let mut cols = [""; 6];
-        let mut n_cols = 0;
-        let mut start = 0;
-        for (i, b) in line.bytes().chain([b'\t']).enumerate() {
-            if b == b'\t' {
-                if n_cols == cols.len() {
-                    return Err(err(n, "expected 6 tab-separated columns"));
-                }
-                cols[n_cols] = &line[start..i];
-                n_cols += 1;
-                start = i + 1;
-            }
-        }
-        if n_cols != cols.len() {
-            return Err(err(n, "expected 6 tab-separated columns"));
-        }
+        let cols: [&str; 6] =
+            tab_fields(line).ok_or_else(|| err(n, "expected 6 tab-separated columns"))?;
         if cols[0] == "lemma" {
             continue;
         }
@@ -290,7 +274,7 @@ fn parse_rows<'a>(tsv: &'a str, mut row: impl FnMut(Row<'a>)) -> Result<f64, Cue
 /// every form, pattern and quoting was most of the stage's start-up.
 #[derive(Default)]
 struct LemmaTotals<'a> {
-    ids: HashMap<&'a str, usize>,
+    ids: FxMap<&'a str, usize>,
     counts: Vec<LemmaCounts>,
 }
 
