@@ -650,6 +650,13 @@ fn lex_unit(
             }
             continue;
         }
+        // Visible ASCII that is not a quote mark or a backtick (which may be
+        // doubled): punctuation, as below, without decoding a char or
+        // testing for marks.
+        if matches!(b, b'!'..=b'~') && !matches!(b, b'"' | b'\'' | b'`') {
+            i = push_punct(out, bytes, base, i, b as char, unit);
+            continue;
+        }
         let c = slice[i..].chars().next().unwrap_or(' ');
         let clen = c.len_utf8();
         if c.is_whitespace() {
@@ -720,27 +727,40 @@ fn lex_unit(
             i = end;
             continue;
         }
-        // Punctuation: runs of periods are one token.
-        let mut end = i + clen;
-        if c == '.' {
-            while bytes.get(end) == Some(&b'.') {
-                end += 1;
-            }
-        }
-        out.push(Tok {
-            start: base + start as u32,
-            end: base + end as u32,
-            kind: Kind::Punct,
-            ch: if end - start > 1 { '…' } else { c },
-            flags: 0,
-            classes: 0,
-            entry: NO_ENTRY,
-            mark: None,
-            sent: 0,
-            unit,
-        });
-        i = end;
+        i = push_punct(out, bytes, base, start, c, unit);
     }
+}
+
+/// Pushes the punctuation token of `c` at `start` (runs of periods are one
+/// token); returns its end.
+#[inline(always)]
+fn push_punct(
+    out: &mut Sink<'_>,
+    bytes: &[u8],
+    base: u32,
+    start: usize,
+    c: char,
+    unit: u32,
+) -> usize {
+    let mut end = start + c.len_utf8();
+    if c == '.' {
+        while bytes.get(end) == Some(&b'.') {
+            end += 1;
+        }
+    }
+    out.push(Tok {
+        start: base + start as u32,
+        end: base + end as u32,
+        kind: Kind::Punct,
+        ch: if end - start > 1 { '…' } else { c },
+        flags: 0,
+        classes: 0,
+        entry: NO_ENTRY,
+        mark: None,
+        sent: 0,
+        unit,
+    });
+    end
 }
 
 fn quote_tok(base: u32, start: usize, end: usize, ch: char, mark: Mark, unit: u32) -> Tok {
@@ -1105,7 +1125,9 @@ impl WarmCache<'_> {
         let key = word_key(bytes, start, end);
         let hash =
             (key[0] ^ key[1].rotate_left(23) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = &mut self.slots[(hash >> (64 - WORD_CACHE_BITS)) as usize];
+        // The set's first way: the even slot of a pair.
+        let idx = (hash >> (64 - WORD_CACHE_BITS)) as usize & !1;
+        let slot = &self.slots[idx];
         if slot.len as usize == len && slot.key == key {
             return WordFields {
                 kind: slot.kind,
@@ -1115,17 +1137,50 @@ impl WarmCache<'_> {
                 entry: slot.entry,
             };
         }
-        let fields = WordFields::of(slice, start, end, lex);
-        *slot = CachedWord {
-            key,
-            classes: fields.classes,
-            entry: fields.entry,
-            ch: fields.ch,
-            kind: fields.kind,
-            flags: fields.flags,
-            len: len as u8,
+        self.miss(idx, key, slice, start, end, lex)
+    }
+
+    /// [`WarmCache::fields`] when the word is not in the first way `idx` of
+    /// its set: from the second way (`idx + 1`, in the same cache line), or
+    /// computed. The word then takes the first way and the first way's word
+    /// the second, so the more recent word of a set is found at the first
+    /// probe: with one way, words that shared a slot evicted each other.
+    #[cold]
+    #[inline(never)]
+    fn miss(
+        &mut self,
+        idx: usize,
+        key: [u64; 2],
+        slice: &str,
+        start: usize,
+        end: usize,
+        lex: &Lexicon,
+    ) -> WordFields {
+        let len = end - start;
+        let partner = &self.slots[idx + 1];
+        let cached = if partner.len as usize == len && partner.key == key {
+            *partner
+        } else {
+            let fields = WordFields::of(slice, start, end, lex);
+            CachedWord {
+                key,
+                classes: fields.classes,
+                entry: fields.entry,
+                ch: fields.ch,
+                kind: fields.kind,
+                flags: fields.flags,
+                len: len as u8,
+            }
         };
-        fields
+        self.slots[idx + 1] = self.slots[idx];
+        self.slots[idx] = cached;
+        WordFields {
+            kind: cached.kind,
+            ch: cached.ch,
+            flags: cached.flags,
+            classes: cached.classes,
+            entry: cached.entry,
+        }
     }
 }
 
