@@ -281,11 +281,14 @@ impl Scan {
         // News text averages a token per five bytes; a quarter more room
         // spares most documents the copy of a grown token table.
         scan.toks.reserve(text.len() / 4 + 16);
+        // The sink holds the tables themselves, not references to them: the
+        // push of every token reads their lengths and pointers one load
+        // nearer.
         let mut sink = Sink {
-            toks: &mut scan.toks,
-            sents: &mut scan.sents,
-            marks: &mut scan.marks,
-            cues: &mut scan.cues,
+            toks: std::mem::take(&mut scan.toks),
+            sents: std::mem::take(&mut scan.sents),
+            marks: std::mem::take(&mut scan.marks),
+            cues: std::mem::take(&mut scan.cues),
             text,
             seg_starts: &doc.sentences,
             next_seg: 0,
@@ -311,6 +314,10 @@ impl Scan {
                 });
             }
         }
+        scan.toks = sink.toks;
+        scan.sents = sink.sents;
+        scan.marks = sink.marks;
+        scan.cues = sink.cues;
         scan.unit_spans = units;
     }
 }
@@ -324,10 +331,10 @@ const NO_SEG: u32 = u32::MAX;
 /// the tokens before it, and a second pass over the unit's tokens cost a
 /// sixth of the scan.
 struct Sink<'a> {
-    toks: &'a mut Vec<Tok>,
-    sents: &'a mut Vec<Sent>,
-    marks: &'a mut Vec<u32>,
-    cues: &'a mut Vec<u32>,
+    toks: Vec<Tok>,
+    sents: Vec<Sent>,
+    marks: Vec<u32>,
+    cues: Vec<u32>,
     text: &'a str,
     /// The segmenter's sentences, whose starts are walked alongside.
     seg_starts: &'a [document::Sentence],
@@ -627,9 +634,6 @@ fn lex_unit(
     let slice = &text[span.range()];
     let bytes = slice.as_bytes();
     let base = span.start;
-    // The char before a quote mark is read when one comes, not tracked
-    // along the way: most tokens are words, which would pay for it.
-    let prev_char = |i: usize| slice[..i].chars().next_back();
     let mut last_mark_opened = false;
     let mut i = 0usize;
     while i < bytes.len() {
@@ -657,78 +661,105 @@ fn lex_unit(
             i = push_punct(out, bytes, base, i, b as char, unit);
             continue;
         }
-        let c = slice[i..].chars().next().unwrap_or(' ');
-        let clen = c.len_utf8();
-        if c.is_whitespace() {
-            i += clen;
-            continue;
-        }
-        let start = i;
-        let next = slice[i + clen..].chars().next();
-        // Doubled single marks (`''Yes,'' he said`, ``` ``Yes'' ```), as in
-        // some newspapers' archives: one double mark when asked for, else
-        // one inert token (neither a quote mark nor two apostrophes).
-        if (c == '\'' || c == '`') && next == Some(c) {
-            let end = i + 2;
-            if !doubled_apostrophes {
-                out.push(Tok {
-                    mark: None,
-                    ..quote_tok(base, start, end, c, Mark::DAmbig, unit)
-                });
-                i = end;
-                continue;
-            }
-            let n = slice[end..].chars().next();
-            let p_open = prev_char(start).map_or(true, |p| {
-                p.is_whitespace() || is_opening_punct(p) || (is_quote_char(p) && last_mark_opened)
-            });
-            let n_close = n.map_or(true, is_closing_context);
-            let as_char = if c == '`' { '“' } else { '"' };
-            if let Some(mark) = classify_mark(as_char, p_open, n_close, false) {
-                last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
-                out.push(quote_tok(base, start, end, as_char, mark, unit));
-            }
-            i = end;
-            continue;
-        }
-        if is_quote_char(c) {
-            let rest = &slice[i + clen..];
-            let prev = prev_char(start);
-            let after_word = prev.is_some_and(char::is_alphanumeric);
-            // Elisions (`'90s`, `’em`) are part of the next word.
-            if !after_word
-                && matches!(c, '\'' | '‘' | '’')
-                && (is_elided_number(rest) || is_elision(rest))
-            {
-                let end = word_end(slice, i + clen);
-                push_word(out, slice, base, start, end, unit, lex, cache);
-                i = end;
-                continue;
-            }
-            let p_open = match prev {
-                None => true,
-                Some(p) => {
-                    p.is_whitespace()
-                        || is_opening_punct(p)
-                        || (is_quote_char(p) && last_mark_opened)
-                }
-            };
-            let n_close = next.map_or(true, is_closing_context);
-            if let Some(mark) = classify_mark(c, p_open, n_close, after_word) {
-                last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
-                out.push(quote_tok(base, start, i + clen, c, mark, unit));
-            }
-            i += clen;
-            continue;
-        }
-        if c.is_alphanumeric() {
-            let end = word_end_at(slice, i);
-            push_word(out, slice, base, start, end, unit, lex, cache);
-            i = end;
-            continue;
-        }
-        i = push_punct(out, bytes, base, start, c, unit);
+        i = lex_other(
+            slice,
+            base,
+            i,
+            unit,
+            lex,
+            doubled_apostrophes,
+            &mut last_mark_opened,
+            out,
+            cache,
+        );
     }
+}
+
+/// Tokenizes what starts at `i` when it is neither ASCII space, an ASCII
+/// word nor visible ASCII punctuation: quote marks, apostrophes, other
+/// spaces, non-ASCII words and punctuation; returns where the next token
+/// may start. Out of [`lex_unit`]'s loop, which it would crowd: the loop's
+/// common cases keep their values in registers.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn lex_other(
+    slice: &str,
+    base: u32,
+    i: usize,
+    unit: u32,
+    lex: &Lexicon,
+    doubled_apostrophes: bool,
+    last_mark_opened: &mut bool,
+    out: &mut Sink<'_>,
+    cache: &mut WarmCache<'_>,
+) -> usize {
+    // The char before a quote mark is read when one comes, not tracked
+    // along the way: most tokens are words, which would pay for it.
+    let prev_char = |i: usize| slice[..i].chars().next_back();
+    let bytes = slice.as_bytes();
+    let c = slice[i..].chars().next().unwrap_or(' ');
+    let clen = c.len_utf8();
+    if c.is_whitespace() {
+        return i + clen;
+    }
+    let start = i;
+    let next = slice[i + clen..].chars().next();
+    // Doubled single marks (`''Yes,'' he said`, ``` ``Yes'' ```), as in
+    // some newspapers' archives: one double mark when asked for, else
+    // one inert token (neither a quote mark nor two apostrophes).
+    if (c == '\'' || c == '`') && next == Some(c) {
+        let end = i + 2;
+        if !doubled_apostrophes {
+            out.push(Tok {
+                mark: None,
+                ..quote_tok(base, start, end, c, Mark::DAmbig, unit)
+            });
+            return end;
+        }
+        let n = slice[end..].chars().next();
+        let p_open = prev_char(start).map_or(true, |p| {
+            p.is_whitespace() || is_opening_punct(p) || (is_quote_char(p) && *last_mark_opened)
+        });
+        let n_close = n.map_or(true, is_closing_context);
+        let as_char = if c == '`' { '“' } else { '"' };
+        if let Some(mark) = classify_mark(as_char, p_open, n_close, false) {
+            *last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
+            out.push(quote_tok(base, start, end, as_char, mark, unit));
+        }
+        return end;
+    }
+    if is_quote_char(c) {
+        let rest = &slice[i + clen..];
+        let prev = prev_char(start);
+        let after_word = prev.is_some_and(char::is_alphanumeric);
+        // Elisions (`'90s`, `’em`) are part of the next word.
+        if !after_word
+            && matches!(c, '\'' | '‘' | '’')
+            && (is_elided_number(rest) || is_elision(rest))
+        {
+            let end = word_end(slice, i + clen);
+            push_word(out, slice, base, start, end, unit, lex, cache);
+            return end;
+        }
+        let p_open = match prev {
+            None => true,
+            Some(p) => {
+                p.is_whitespace() || is_opening_punct(p) || (is_quote_char(p) && *last_mark_opened)
+            }
+        };
+        let n_close = next.map_or(true, is_closing_context);
+        if let Some(mark) = classify_mark(c, p_open, n_close, after_word) {
+            *last_mark_opened = matches!(mark, Mark::DOpen | Mark::SOpen);
+            out.push(quote_tok(base, start, i + clen, c, mark, unit));
+        }
+        return i + clen;
+    }
+    if c.is_alphanumeric() {
+        let end = word_end_at(slice, i);
+        push_word(out, slice, base, start, end, unit, lex, cache);
+        return end;
+    }
+    push_punct(out, bytes, base, start, c, unit)
 }
 
 /// Pushes the punctuation token of `c` at `start` (runs of periods are one
