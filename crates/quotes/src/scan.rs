@@ -1512,6 +1512,61 @@ mod tests {
     }
 
     #[test]
+    fn cached_word_fields_survive_evictions() {
+        // More distinct words than the cache has slots, between words that
+        // come back often: every way of a set is filled, evicted and hit.
+        let lex = Lexicon::bundled();
+        let mut text = String::new();
+        for n in 0..(3usize << WORD_CACHE_BITS) {
+            text.push_str(["said ", "The ", "officials ", "told "][n % 4]);
+            text.push_str(&format!("w{n:x}q "));
+        }
+        let doc = Document::new("t", "test", &text);
+        let mut scan = Scan::default();
+        for _ in 0..2 {
+            scan.rescan(&doc, &lex, false);
+            assert_eq!(scan.toks.len(), 6 << WORD_CACHE_BITS);
+            for t in &scan.toks {
+                let f = WordFields::of(&text, t.start as usize, t.end as usize, &lex);
+                assert_eq!(
+                    (t.kind, t.ch, t.flags, t.classes, t.entry),
+                    (f.kind, f.ch, f.flags, f.classes, f.entry),
+                    "{}",
+                    t.span().text(&text)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn abbreviations_are_short_forms_initials_or_dotted() {
+        for word in [
+            "Messrs",
+            "approx",
+            "Calif",
+            "Mr",
+            "J",
+            "É",
+            "U.S",
+            "e.g",
+            "a.b.c.d.e.f.g",
+        ] {
+            assert!(is_abbreviation(word), "{word}");
+        }
+        for word in [
+            "Messrsx",
+            "approxi",
+            "yesterday",
+            "said",
+            "Smith",
+            "Éric",
+            "MESSRS",
+        ] {
+            assert!(!is_abbreviation(word), "{word}");
+        }
+    }
+
+    #[test]
     fn numbers_keep_their_separators() {
         assert_eq!(
             words("4/8/2022 cost $1,000.50"),
