@@ -15,7 +15,7 @@
 
 mod window;
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -339,26 +339,45 @@ fn write_loop(
     on_written: &mut dyn FnMut(&Outcome),
 ) -> Result<Summary, SinkError> {
     let mut summary = Summary::default();
-    // Outcomes that finished before an earlier document; bounded by the
-    // in-flight window.
-    let mut reorder: BTreeMap<u64, (usize, Outcome)> = BTreeMap::new();
+    // Outcomes that finished before an earlier document, at their distance
+    // from `next_seq` (a slot per sequence number in between); bounded by
+    // the in-flight window.
+    let mut reorder: VecDeque<Option<(usize, Outcome)>> = VecDeque::new();
     let mut next_seq = 0u64;
+    let mut write = |sink: &mut dyn Sink, outcome: Outcome| -> Result<(), SinkError> {
+        sink.write(&outcome)?;
+        summary.n_docs += 1;
+        match &outcome {
+            Ok(doc) => summary.n_bytes += doc.text.len() as u64,
+            Err(_) => summary.n_errors += 1,
+        }
+        on_written(&outcome);
+        Ok(())
+    };
     for done in &result_rx {
         let (mut n_written, mut n_written_bytes) = (0, 0);
         for (seq, n_bytes, outcome) in done {
-            reorder.insert(seq, (n_bytes, outcome));
+            // Mostly the next one (always with one worker): written at
+            // once, without a trip through the reorder buffer.
+            if seq == next_seq && reorder.is_empty() {
+                write(sink, outcome)?;
+                n_written += 1;
+                n_written_bytes += n_bytes;
+                next_seq += 1;
+                continue;
+            }
+            let slot = usize::try_from(seq - next_seq).expect("within the in-flight window");
+            if reorder.len() <= slot {
+                reorder.resize_with(slot + 1, || None);
+            }
+            reorder[slot] = Some((n_bytes, outcome));
         }
-        while let Some((n_bytes, outcome)) = reorder.remove(&next_seq) {
-            sink.write(&outcome)?;
+        while let Some(Some(_)) = reorder.front() {
+            let (n_bytes, outcome) = reorder.pop_front().flatten().expect("a ready outcome");
+            write(sink, outcome)?;
             n_written += 1;
             n_written_bytes += n_bytes;
             next_seq += 1;
-            summary.n_docs += 1;
-            match &outcome {
-                Ok(doc) => summary.n_bytes += doc.text.len() as u64,
-                Err(_) => summary.n_errors += 1,
-            }
-            on_written(&outcome);
         }
         window.release(n_written, n_written_bytes);
         if result_rx.is_empty() {
@@ -370,4 +389,60 @@ fn write_loop(
     debug_assert!(reorder.is_empty(), "every sequence number arrives");
     sink.finish()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use document::Document;
+
+    /// Records the ids it is given.
+    #[derive(Default)]
+    struct IdSink(Vec<String>);
+
+    impl Sink for IdSink {
+        fn write(&mut self, outcome: &Outcome) -> Result<(), SinkError> {
+            self.0.push(match outcome {
+                Ok(doc) => doc.id.clone(),
+                Err(err) => err.id.clone(),
+            });
+            Ok(())
+        }
+
+        fn finish(&mut self) -> Result<(), SinkError> {
+            Ok(())
+        }
+    }
+
+    fn done(seqs: &[u64]) -> Done {
+        seqs.iter()
+            .map(|&seq| (seq, 1, Ok(Document::new(seq.to_string(), "t", "x"))))
+            .collect()
+    }
+
+    #[test]
+    fn outcomes_arriving_out_of_order_are_written_in_order() {
+        // Batches out of order, with gaps, out of order inside a batch, and
+        // the next one arriving behind later ones.
+        let batches = [&[2, 3][..], &[0], &[7, 5], &[1, 4], &[6, 9, 8], &[10]];
+        let (tx, rx) = bounded::<Done>(batches.len());
+        for batch in batches {
+            tx.send(done(batch)).expect("send");
+        }
+        drop(tx);
+        let window = InFlight::new(64, 1 << 20);
+        for _ in 0..11 {
+            assert!(window.try_acquire(1));
+        }
+        let mut sink = IdSink::default();
+        let mut seen = 0;
+        let summary = write_loop(rx, &mut sink, &window, &mut |_| seen += 1).expect("written");
+        let expected: Vec<String> = (0..11).map(|n: u64| n.to_string()).collect();
+        assert_eq!(sink.0, expected);
+        assert_eq!((summary.n_docs, summary.n_bytes, seen), (11, 11, 11));
+        // Every document was released from the window: it takes 64 again.
+        for _ in 0..64 {
+            assert!(window.try_acquire(1));
+        }
+    }
 }

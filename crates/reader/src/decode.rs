@@ -3,6 +3,7 @@
 use document::{DocError, Document};
 use serde_json::{Map, Value};
 
+use crate::plain_json::decode_plain;
 use crate::{Body, RawDoc};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -75,17 +76,30 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
 
-struct JsonFields {
-    id: Option<String>,
-    title: Option<String>,
-    text: String,
-    meta: Option<Map<String, Value>>,
+/// What a JSONL line gives a document.
+#[derive(Debug, PartialEq)]
+pub(crate) struct JsonFields {
+    pub(crate) id: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) text: String,
+    pub(crate) meta: Option<Map<String, Value>>,
 }
 
 fn decode_json(mut bytes: &[u8]) -> Result<JsonFields, Failure> {
     if bytes.starts_with(BOM) {
         bytes = &bytes[BOM.len()..];
     }
+    // The usual shape is read without serde_json's Value; the same fields
+    // come out (see plain_json).
+    if let Some(fields) = decode_plain(bytes) {
+        return Ok(fields);
+    }
+    decode_json_value(bytes)
+}
+
+/// A JSONL line (without BOM) through serde_json's `Value`: any shape, and
+/// the error messages.
+pub(crate) fn decode_json_value(bytes: &[u8]) -> Result<JsonFields, Failure> {
     let mut map: Map<String, Value> = match serde_json::from_slice(bytes) {
         Ok(Value::Object(map)) => map,
         Ok(other) => {

@@ -29,6 +29,7 @@
 
 mod decode;
 mod frame;
+mod plain_json;
 mod source;
 
 pub use decode::decode;

@@ -4,12 +4,18 @@
 //! its cost caps the run's thread scaling. This writer produces exactly the
 //! bytes `serde_json::to_writer(record_with(..))` produces (same key order,
 //! number formatting and string escaping; `meta` still goes through
-//! serde_json), without serde's generic map and sequence machinery: strings
-//! are escaped by copying whole runs of bytes that need no escape, and byte
-//! offsets become code points by counting forward from the previous span
-//! rather than by a binary search per offset.
+//! serde_json), without serde's generic map and sequence machinery:
+//!
+//! - the text is scanned once, and that scan notes where it had to escape a
+//!   byte and where its multi-byte characters are; the texts of spans (an
+//!   entity's, a quote's) are then copied without a scan of their own unless
+//!   an escape lies inside them, and byte offsets become code points by
+//!   counting forward from the previous span rather than by a binary search;
+//! - an item's markup and numbers are written into a [`Room`], a fixed-size
+//!   stretch at the end of the output, which costs one capacity check per
+//!   stretch instead of one per piece.
 
-use document::{Document, Span};
+use document::{Document, Label, QuoteKind, Span};
 
 use crate::record::RecordOptions;
 use crate::Outcome;
@@ -18,9 +24,11 @@ use crate::Outcome;
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     /// Each entity's `(start, end)` in code points, for cluster mentions.
-    entity_offsets: Vec<(usize, usize)>,
-    /// The document's multi-byte characters, see [`index_multibyte`].
-    multibyte: Vec<(usize, usize)>,
+    entity_offsets: Vec<(u32, u32)>,
+    /// The text's multi-byte characters, see [`TextMarks::multibyte`].
+    multibyte: Vec<(u32, u32)>,
+    /// The text's bytes that need an escape, see [`TextMarks::escapes`].
+    escapes: Vec<u32>,
 }
 
 /// Appends `outcome`'s record (without a newline) to `out`.
@@ -73,69 +81,85 @@ fn write_doc(
     out.extend_from_slice(b",\"title\":");
     write_opt_str(out, doc.title.as_deref());
     out.extend_from_slice(b",\"text\":");
-    write_str(out, text);
+    let Scratch {
+        entity_offsets,
+        multibyte,
+        escapes,
+    } = scratch;
+    write_text(out, text, multibyte, escapes);
+    let marks = TextMarks {
+        text,
+        multibyte,
+        escapes,
+    };
     if let Some(meta) = &doc.meta {
         out.extend_from_slice(b",\"meta\":");
         serde_json::to_writer(&mut *out, meta)?;
     }
-    index_multibyte(text, &mut scratch.multibyte);
-    let marks = scratch.multibyte.as_slice();
 
     out.extend_from_slice(b",\"sentences\":[");
-    let mut sentence_at = CharCursor::new(marks);
-    let mut token_at = CharCursor::new(marks);
+    let mut sentence_at = CharCursor::new(marks.multibyte);
+    let mut token_at = CharCursor::new(marks.multibyte);
     for (idx, sentence) in doc.sentences.iter().enumerate() {
-        if idx > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"start\":");
-        write_uint(out, sentence_at.offset(sentence.span.start));
-        out.extend_from_slice(b",\"end\":");
-        write_uint(out, sentence_at.offset(sentence.span.end));
-        if options.tokens {
-            out.extend_from_slice(b",\"tokens\":[");
-            for (idx, token) in doc.sentence_tokens(sentence).iter().enumerate() {
-                if idx > 0 {
-                    out.push(b',');
-                }
-                write_pair(out, token_at.span(token.span));
+        let (start, end) = sentence_at.span(sentence.span);
+        with_room(out, |room| {
+            if idx > 0 {
+                room.byte(b',');
             }
-            out.push(b']');
+            room.start_end(start, end);
+            if options.tokens {
+                room.put(b",\"tokens\":[");
+            } else {
+                room.byte(b'}');
+            }
+        });
+        if options.tokens {
+            for (idx, token) in doc.sentence_tokens(sentence).iter().enumerate() {
+                let (start, end) = token_at.span(token.span);
+                with_room(out, |room| {
+                    if idx > 0 {
+                        room.byte(b',');
+                    }
+                    room.pair(start, end);
+                });
+            }
+            out.extend_from_slice(b"]}");
         }
-        out.push(b'}');
     }
 
     out.extend_from_slice(b"],\"entities\":[");
-    let mut entity_at = CharCursor::new(marks);
-    scratch.entity_offsets.clear();
+    let mut entity_at = CharCursor::new(marks.multibyte);
+    let mut entity_escapes = EscapeCursor::default();
+    entity_offsets.clear();
     for (idx, entity) in doc.entities.iter().enumerate() {
-        if idx > 0 {
-            out.push(b',');
-        }
         let (start, end) = entity_at.span(entity.span);
-        scratch.entity_offsets.push((start, end));
-        write_start_end(out, start, end);
-        out.extend_from_slice(b",\"text\":");
-        write_str(out, entity.span.text(text));
-        out.extend_from_slice(b",\"label\":");
-        write_name(out, entity.label.as_str());
-        out.extend_from_slice(b",\"cluster\":");
-        write_opt_uint(out, entity.cluster);
-        out.push(b'}');
+        entity_offsets.push((start, end));
+        let markup = EntityMarkup {
+            first: idx == 0,
+            start,
+            end,
+            label: entity.label,
+            cluster: entity.cluster,
+        };
+        marks.write_span_between(out, entity.span, &mut entity_escapes, &markup);
     }
 
     out.extend_from_slice(b"],\"clusters\":[");
     for (id, cluster) in doc.clusters.iter().enumerate() {
-        if id > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"id\":");
-        write_uint(out, id);
-        out.extend_from_slice(b",\"name\":");
+        with_room(out, |room| {
+            if id > 0 {
+                room.byte(b',');
+            }
+            room.put(b"{\"id\":");
+            room.uint(id as u64);
+            room.put(b",\"name\":");
+        });
         write_str(out, &cluster.name);
-        out.extend_from_slice(b",\"label\":");
-        write_name(out, cluster.label.as_str());
-        out.extend_from_slice(b",\"titles\":[");
+        with_room(out, |room| {
+            room.put(b",\"label\":");
+            room.label(cluster.label);
+            room.put(b",\"titles\":[");
+        });
         for (idx, title) in cluster.titles.iter().enumerate() {
             if idx > 0 {
                 out.push(b',');
@@ -144,45 +168,59 @@ fn write_doc(
         }
         out.extend_from_slice(b"],\"mentions\":[");
         for (idx, &mention) in cluster.mentions.iter().enumerate() {
-            if idx > 0 {
-                out.push(b',');
-            }
-            write_pair(out, scratch.entity_offsets[mention as usize]);
+            let (start, end) = entity_offsets[mention as usize];
+            with_room(out, |room| {
+                if idx > 0 {
+                    room.byte(b',');
+                }
+                room.pair(start, end);
+            });
         }
         out.extend_from_slice(b"]}");
     }
 
     out.extend_from_slice(b"],\"quotes\":[");
-    let mut quote_at = CharCursor::new(marks);
+    let mut quote_at = CharCursor::new(marks.multibyte);
+    let mut quote_escapes = EscapeCursor::default();
     for (idx, quote) in doc.quotes.iter().enumerate() {
-        if idx > 0 {
-            out.push(b',');
-        }
         let (start, end) = quote_at.span(quote.span);
-        write_start_end(out, start, end);
-        out.extend_from_slice(b",\"text\":");
-        write_str(out, quote.span.text(text));
-        out.extend_from_slice(b",\"kind\":");
-        write_name(out, quote.kind.as_str());
+        with_room(out, |room| {
+            if idx > 0 {
+                room.byte(b',');
+            }
+            room.start_end(start, end);
+            room.put(b",\"text\":");
+        });
+        marks.write_span_text(out, quote.span, &mut quote_escapes);
+        with_room(out, |room| {
+            room.put(b",\"kind\":");
+            room.kind(quote.kind);
+            if !quote.parts.is_empty() {
+                room.put(b",\"parts\":[");
+            }
+        });
         if !quote.parts.is_empty() {
-            out.extend_from_slice(b",\"parts\":[");
             for (idx, &part) in quote.parts.iter().enumerate() {
-                if idx > 0 {
-                    out.push(b',');
-                }
                 let (start, end) = quote_at.span(part);
-                write_start_end(out, start, end);
-                out.push(b'}');
+                with_room(out, |room| {
+                    if idx > 0 {
+                        room.byte(b',');
+                    }
+                    room.start_end(start, end);
+                    room.byte(b'}');
+                });
             }
             out.push(b']');
         }
         out.extend_from_slice(b",\"cue\":");
-        write_opt_span_text(out, quote.cue, text, &mut quote_at);
+        marks.write_opt_span(out, quote.cue, &mut quote_at, &mut quote_escapes);
         out.extend_from_slice(b",\"speaker\":");
-        write_opt_span_text(out, quote.speaker, text, &mut quote_at);
-        out.extend_from_slice(b",\"cluster\":");
-        write_opt_uint(out, quote.cluster);
-        out.extend_from_slice(b",\"speaker_name\":");
+        marks.write_opt_span(out, quote.speaker, &mut quote_at, &mut quote_escapes);
+        with_room(out, |room| {
+            room.put(b",\"cluster\":");
+            room.opt_uint(quote.cluster);
+            room.put(b",\"speaker_name\":");
+        });
         write_opt_str(out, quote.speaker_name.as_deref());
         out.push(b'}');
     }
@@ -190,46 +228,339 @@ fn write_doc(
     Ok(())
 }
 
-/// `{"start":s,"end":e` (the caller closes the object).
-fn write_start_end(out: &mut Vec<u8>, start: usize, end: usize) {
-    out.extend_from_slice(b"{\"start\":");
-    write_uint(out, start);
-    out.extend_from_slice(b",\"end\":");
-    write_uint(out, end);
+/// What the scan of the text found ([`write_text`]), for writing spans.
+struct TextMarks<'a> {
+    text: &'a str,
+    /// `(byte offset just past a multi-byte character, extra bytes of all
+    /// multi-byte characters up to there)` for each multi-byte character of
+    /// the text, as [`document::CharOffsets`] keeps them; empty for ASCII.
+    multibyte: &'a [(u32, u32)],
+    /// The byte offset of every byte of the text that needs an escape, in
+    /// increasing order.
+    escapes: &'a [u32],
 }
 
-/// `[start,end]`.
-fn write_pair(out: &mut Vec<u8>, (start, end): (usize, usize)) {
-    out.push(b'[');
-    write_uint(out, start);
-    out.push(b',');
-    write_uint(out, end);
-    out.push(b']');
-}
-
-fn write_opt_span_text(out: &mut Vec<u8>, span: Option<Span>, text: &str, at: &mut CharCursor<'_>) {
-    match span {
-        Some(span) => {
-            let (start, end) = at.span(span);
-            write_start_end(out, start, end);
-            out.extend_from_slice(b",\"text\":");
-            write_str(out, span.text(text));
-            out.push(b'}');
+impl TextMarks<'_> {
+    /// The span's text as a JSON string; copied as is, without a scan, when
+    /// the text's scan found no escape inside it.
+    #[inline]
+    fn write_span_text(&self, out: &mut Vec<u8>, span: Span, escapes: &mut EscapeCursor) {
+        let value = span.text(self.text);
+        if escapes.any_in(self.escapes, span) {
+            write_escaped_str(out, value.as_bytes());
+        } else {
+            write_plain_str(out, value.as_bytes());
         }
-        None => out.extend_from_slice(b"null"),
+    }
+
+    /// The markup's head, the span's text as a JSON string, then the
+    /// markup's tail. A short text that needs no escape (a name, a cue) is
+    /// copied as a fixed-size block into one wide room with the rest, not
+    /// appended on its own.
+    #[inline(always)]
+    fn write_span_between(
+        &self,
+        out: &mut Vec<u8>,
+        span: Span,
+        escapes: &mut EscapeCursor,
+        markup: &impl Markup,
+    ) {
+        let len = span.text(self.text).len();
+        let start = span.start as usize;
+        let text = self.text.as_bytes();
+        if len <= SHORT_TEXT
+            && start + SHORT_TEXT <= text.len()
+            && !escapes.any_in(self.escapes, span)
+        {
+            // The block runs past the span; what follows the span's text in
+            // the room overwrites that part (or is cut off with the room).
+            let block: &[u8; SHORT_TEXT] = text[start..start + SHORT_TEXT]
+                .try_into()
+                .expect("SHORT_TEXT bytes");
+            with_wide_room(out, |room| {
+                markup.head(room);
+                room.byte(b'"');
+                room.put_prefix(block, len);
+                room.byte(b'"');
+                markup.tail(room);
+            });
+        } else {
+            with_room(out, |room| markup.head(room));
+            self.write_span_text(out, span, escapes);
+            with_room(out, |room| markup.tail(room));
+        }
+    }
+
+    /// `{"start":s,"end":e,"text":"..."}` or `null`.
+    fn write_opt_span(
+        &self,
+        out: &mut Vec<u8>,
+        span: Option<Span>,
+        at: &mut CharCursor<'_>,
+        escapes: &mut EscapeCursor,
+    ) {
+        match span {
+            Some(span) => {
+                let (start, end) = at.span(span);
+                self.write_span_between(out, span, escapes, &SpanMarkup { start, end });
+            }
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// What goes around a span's text in a record.
+trait Markup {
+    /// Up to the text's opening quote (at most 46 bytes).
+    fn head(&self, room: &mut Room<'_>);
+    /// After the text's closing quote (at most 40 bytes).
+    fn tail(&self, room: &mut Room<'_>);
+}
+
+/// An entity: `{"start":s,"end":e,"text":` and `,"label":..,"cluster":..}`
+/// (after a comma unless first).
+struct EntityMarkup {
+    first: bool,
+    start: u32,
+    end: u32,
+    label: Label,
+    cluster: Option<u32>,
+}
+
+impl Markup for EntityMarkup {
+    #[inline(always)]
+    fn head(&self, room: &mut Room<'_>) {
+        if !self.first {
+            room.byte(b',');
+        }
+        room.start_end(self.start, self.end);
+        room.put(b",\"text\":");
+    }
+
+    #[inline(always)]
+    fn tail(&self, room: &mut Room<'_>) {
+        room.put(b",\"label\":");
+        room.label(self.label);
+        room.put(b",\"cluster\":");
+        room.opt_uint(self.cluster);
+        room.byte(b'}');
+    }
+}
+
+/// A quote's cue or speaker: `{"start":s,"end":e,"text":` and `}`.
+struct SpanMarkup {
+    start: u32,
+    end: u32,
+}
+
+impl Markup for SpanMarkup {
+    #[inline(always)]
+    fn head(&self, room: &mut Room<'_>) {
+        room.start_end(self.start, self.end);
+        room.put(b",\"text\":");
+    }
+
+    #[inline(always)]
+    fn tail(&self, room: &mut Room<'_>) {
+        room.byte(b'}');
+    }
+}
+
+/// Where a walk over spans is in [`TextMarks::escapes`]: spans come in
+/// (nearly) increasing order, so finding whether one holds an escape costs
+/// a comparison or two rather than a search.
+#[derive(Debug, Default)]
+struct EscapeCursor {
+    /// The first escape at or after the start of the last span asked about.
+    next: usize,
+}
+
+impl EscapeCursor {
+    /// Whether an escaped byte lies inside `span`.
+    #[inline]
+    fn any_in(&mut self, escapes: &[u32], span: Span) -> bool {
+        let mut next = self.next;
+        while next < escapes.len() && escapes[next] < span.start {
+            next += 1;
+        }
+        while next > 0 && escapes[next - 1] >= span.start {
+            next -= 1;
+        }
+        self.next = next;
+        next < escapes.len() && escapes[next] < span.end
+    }
+}
+
+/// Room for any one piece written through [`with_room`]: the longest is a
+/// sentence's `,{"start":s,"end":e,"tokens":[` with two ten-digit offsets
+/// (48 bytes).
+const ROOM: usize = 64;
+
+/// Room for an entity written whole through [`with_wide_room`]: head (at
+/// most 47 bytes with the opening quote), text ([`SHORT_TEXT`]), closing
+/// quote and tail (at most 41).
+const WIDE_ROOM: usize = 128;
+
+/// The longest span text copied as one block into a wide room.
+const SHORT_TEXT: usize = 32;
+
+/// A fixed-size stretch at the end of the output being filled from its
+/// start; what is not filled is cut off again by [`with_room`].
+struct Room<'a> {
+    buf: &'a mut [u8],
+    at: usize,
+}
+
+/// Lets `fill` write up to [`ROOM`] bytes at the end of `out`.
+#[inline(always)]
+fn with_room(out: &mut Vec<u8>, fill: impl FnOnce(&mut Room<'_>)) {
+    fill_room::<ROOM>(out, fill);
+}
+
+/// Lets `fill` write up to [`WIDE_ROOM`] bytes at the end of `out`.
+#[inline(always)]
+fn with_wide_room(out: &mut Vec<u8>, fill: impl FnOnce(&mut Room<'_>)) {
+    fill_room::<WIDE_ROOM>(out, fill);
+}
+
+/// Lets `fill` write up to `SIZE` bytes at the end of `out`. The stretch is
+/// zeroed first (a few vector stores), so the writes are checked against a
+/// size the compiler knows rather than against the vector's capacity each.
+#[inline(always)]
+fn fill_room<const SIZE: usize>(out: &mut Vec<u8>, fill: impl FnOnce(&mut Room<'_>)) {
+    let start = out.len();
+    out.extend_from_slice(&[0; SIZE]);
+    let mut room = Room {
+        buf: &mut out[start..start + SIZE],
+        at: 0,
+    };
+    fill(&mut room);
+    let end = start + room.at;
+    out.truncate(end);
+}
+
+impl Room<'_> {
+    /// The first `len` bytes of `block`; the rest of it is written too but
+    /// left past the end, for what comes next to overwrite.
+    #[inline(always)]
+    fn put_prefix<const N: usize>(&mut self, block: &[u8; N], len: usize) {
+        debug_assert!(len <= N);
+        self.put(block);
+        self.at -= N - len;
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, byte: u8) {
+        self.buf[self.at] = byte;
+        self.at += 1;
+    }
+
+    #[inline(always)]
+    fn put<const N: usize>(&mut self, bytes: &[u8; N]) {
+        self.buf[self.at..self.at + N].copy_from_slice(bytes);
+        self.at += N;
+    }
+
+    /// `{"start":s,"end":e` (the caller closes the object).
+    #[inline(always)]
+    fn start_end(&mut self, start: u32, end: u32) {
+        self.put(b"{\"start\":");
+        self.uint(u64::from(start));
+        self.put(b",\"end\":");
+        self.uint(u64::from(end));
+    }
+
+    /// `[start,end]`.
+    #[inline(always)]
+    fn pair(&mut self, start: u32, end: u32) {
+        self.byte(b'[');
+        self.uint(u64::from(start));
+        self.byte(b',');
+        self.uint(u64::from(end));
+        self.byte(b']');
+    }
+
+    #[inline(always)]
+    fn opt_uint(&mut self, value: Option<u32>) {
+        match value {
+            Some(value) => self.uint(u64::from(value)),
+            None => self.put(b"null"),
+        }
+    }
+
+    /// `value` in decimal, as serde_json (itoa) writes it.
+    #[inline(always)]
+    fn uint(&mut self, value: u64) {
+        // Offsets are mostly below 10 000: those are written as fixed-size
+        // arrays, which compile to a store or two.
+        match value {
+            0..=9 => self.byte(b'0' + value as u8),
+            10..=99 => self.put(&DIGIT_PAIRS[value as usize]),
+            100..=999 => {
+                let [b, c] = DIGIT_PAIRS[(value % 100) as usize];
+                self.put(&[b'0' + (value / 100) as u8, b, c]);
+            }
+            1000..=9999 => {
+                let [a, b] = DIGIT_PAIRS[(value / 100) as usize];
+                let [c, d] = DIGIT_PAIRS[(value % 100) as usize];
+                self.put(&[a, b, c, d]);
+            }
+            _ => self.long_uint(value),
+        }
+    }
+
+    #[cold]
+    fn long_uint(&mut self, value: u64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = value;
+        while rest >= 100 {
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[(rest % 100) as usize]);
+            rest /= 100;
+        }
+        if rest >= 10 {
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[rest as usize]);
+        } else {
+            at -= 1;
+            digits[at] = b'0' + rest as u8;
+        }
+        let len = digits.len() - at;
+        self.buf[self.at..self.at + len].copy_from_slice(&digits[at..]);
+        self.at += len;
+    }
+
+    /// The label's name as a JSON string; each arm is a fixed-size store.
+    /// (A test checks these against [`Label::as_str`].)
+    #[inline(always)]
+    fn label(&mut self, label: Label) {
+        match label {
+            Label::Person => self.put(b"\"PERSON\""),
+            Label::Org => self.put(b"\"ORG\""),
+            Label::Loc => self.put(b"\"LOC\""),
+            Label::Misc => self.put(b"\"MISC\""),
+            Label::Date => self.put(b"\"DATE\""),
+            Label::Time => self.put(b"\"TIME\""),
+            Label::Money => self.put(b"\"MONEY\""),
+            Label::Percent => self.put(b"\"PERCENT\""),
+        }
+    }
+
+    /// The quote kind's name as a JSON string, as [`Room::label`].
+    #[inline(always)]
+    fn kind(&mut self, kind: QuoteKind) {
+        match kind {
+            QuoteKind::Direct => self.put(b"\"direct\""),
+            QuoteKind::Mixed => self.put(b"\"mixed\""),
+            QuoteKind::Indirect => self.put(b"\"indirect\""),
+        }
     }
 }
 
 fn write_opt_str(out: &mut Vec<u8>, value: Option<&str>) {
     match value {
         Some(value) => write_str(out, value),
-        None => out.extend_from_slice(b"null"),
-    }
-}
-
-fn write_opt_uint(out: &mut Vec<u8>, value: Option<u32>) {
-    match value {
-        Some(value) => write_uint(out, value as usize),
         None => out.extend_from_slice(b"null"),
     }
 }
@@ -245,57 +576,6 @@ const DIGIT_PAIRS: [[u8; 2]; 100] = {
     pairs
 };
 
-/// `value` in decimal, as serde_json (itoa) writes it.
-#[inline]
-fn write_uint(out: &mut Vec<u8>, value: usize) {
-    // Offsets are mostly below 10 000: copy those as fixed-size arrays,
-    // which compile to a store instead of a call to memcpy.
-    match value {
-        0..=9 => out.push(b'0' + value as u8),
-        10..=99 => out.extend_from_slice(&DIGIT_PAIRS[value]),
-        100..=999 => {
-            let [b, c] = DIGIT_PAIRS[value % 100];
-            out.extend_from_slice(&[b'0' + (value / 100) as u8, b, c]);
-        }
-        1000..=9999 => {
-            let [a, b] = DIGIT_PAIRS[value / 100];
-            let [c, d] = DIGIT_PAIRS[value % 100];
-            out.extend_from_slice(&[a, b, c, d]);
-        }
-        _ => write_long_uint(out, value),
-    }
-}
-
-#[cold]
-fn write_long_uint(out: &mut Vec<u8>, value: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = value;
-    while rest >= 100 {
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[rest % 100]);
-        rest /= 100;
-    }
-    if rest >= 10 {
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[rest]);
-    } else {
-        at -= 1;
-        digits[at] = b'0' + rest as u8;
-    }
-    out.extend_from_slice(&digits[at..]);
-}
-
-/// One of the contract's fixed names (a label, a quote kind): none needs an
-/// escape, so it is copied without a scan.
-#[inline]
-fn write_name(out: &mut Vec<u8>, name: &'static str) {
-    debug_assert!(!name.bytes().any(is_escaped), "{name:?} needs no escape");
-    out.push(b'"');
-    out.extend_from_slice(name.as_bytes());
-    out.push(b'"');
-}
-
 /// `value` as a JSON string, escaped exactly as serde_json escapes it: `"`,
 /// `\` and the control characters below U+0020 (`\b \t \n \f \r` by name,
 /// the rest as `\u00xx`); everything else, `/` and non-ASCII included, as is.
@@ -306,13 +586,19 @@ pub(crate) fn write_str(out: &mut Vec<u8>, value: &str) {
     // without an escape: check those with at most four words and copy them
     // without entering the general loop.
     if bytes.len() < 32 && !short_needs_escape(bytes) {
-        out.reserve(bytes.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(bytes);
-        out.push(b'"');
+        write_plain_str(out, bytes);
     } else {
         write_escaped_str(out, bytes);
     }
+}
+
+/// `bytes`, which need no escape, as a JSON string.
+#[inline]
+fn write_plain_str(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(bytes);
+    out.push(b'"');
 }
 
 /// Whether a string shorter than 32 bytes has a byte to escape.
@@ -337,10 +623,59 @@ fn write_escaped_str(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut run_start = 0;
-    while let Some(at) = find_escape(bytes, run_start) {
+    while let Some(at) = find_flagged(bytes, run_start, escape_mask) {
         out.extend_from_slice(&bytes[run_start..at]);
         write_escape(out, bytes[at]);
         run_start = at + 1;
+    }
+    out.extend_from_slice(&bytes[run_start..]);
+    out.push(b'"');
+}
+
+/// The document's text as [`write_str`] writes it, noting on the way the
+/// offset of every escaped byte in `escapes` and every multi-byte character
+/// in `multibyte` (see [`TextMarks`]): one pass over the text for all three.
+fn write_text(
+    out: &mut Vec<u8>,
+    text: &str,
+    multibyte: &mut Vec<(u32, u32)>,
+    escapes: &mut Vec<u32>,
+) {
+    multibyte.clear();
+    escapes.clear();
+    let bytes = text.as_bytes();
+    // Offsets fit u32: documents are capped below 4 GiB (spans are u32).
+    let offset = |at: usize| u32::try_from(at).expect("text offsets fit u32");
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut run_start = 0;
+    let mut extra = 0;
+    let mut from = 0;
+    while let Some(at) = find_flagged(bytes, from, escape_or_multibyte_mask) {
+        let byte = bytes[at];
+        if byte < 0x80 {
+            out.extend_from_slice(&bytes[run_start..at]);
+            write_escape(out, byte);
+            escapes.push(offset(at));
+            run_start = at + 1;
+            from = run_start;
+            continue;
+        }
+        // A run of multi-byte characters is walked here, not searched for
+        // one character at a time.
+        let mut next = at;
+        while next < bytes.len() && bytes[next] >= 0x80 {
+            // `text` is valid UTF-8, so the lead byte gives the width.
+            let width = match bytes[next] {
+                0x80..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            next += width;
+            extra += width - 1;
+            multibyte.push((offset(next), offset(extra)));
+        }
+        from = next;
     }
     out.extend_from_slice(&bytes[run_start..]);
     out.push(b'"');
@@ -392,16 +727,25 @@ fn escape_mask(word: u64) -> u64 {
     (below_space | quote.wrapping_sub(ONES) | backslash.wrapping_sub(ONES)) & !word & HIGHS
 }
 
+/// [`escape_mask`] plus the high bit of each non-ASCII byte; the lowest set
+/// bit is still exact.
+#[inline]
+fn escape_or_multibyte_mask(word: u64) -> u64 {
+    escape_mask(word) | (word & HIGHS)
+}
+
 /// The eight bytes at `at` as one little-endian word.
 #[inline]
 fn word_at(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
 }
 
-/// The first byte at or after `from` that needs an escape, 32 bytes at a
+/// The first byte at or after `from` whose flag `mask` sets, 32 bytes at a
 /// time (the compiler keeps the four words in two vector registers).
-#[inline]
-fn find_escape(bytes: &[u8], from: usize) -> Option<usize> {
+/// `mask` gives the high bit of each flagged byte of a word, exact for the
+/// lowest and set only at or above a byte that is truly flagged.
+#[inline(always)]
+fn find_flagged(bytes: &[u8], from: usize, mask: impl Fn(u64) -> u64) -> Option<usize> {
     let len = bytes.len();
     let mut at = from;
     let mut blocks = bytes[from..].chunks_exact(32);
@@ -409,21 +753,21 @@ fn find_escape(bytes: &[u8], from: usize) -> Option<usize> {
         let words: [u64; 4] = std::array::from_fn(|i| {
             u64::from_le_bytes(block[i * 8..i * 8 + 8].try_into().expect("eight bytes"))
         });
-        let masks = words.map(escape_mask);
+        let masks = words.map(&mask);
         if masks[0] | masks[1] | masks[2] | masks[3] != 0 {
-            let (i, mask) = masks
+            let (i, flags) = masks
                 .into_iter()
                 .enumerate()
-                .find(|&(_, mask)| mask != 0)
+                .find(|&(_, flags)| flags != 0)
                 .expect("a word with a flag");
-            return Some(at + i * 8 + (mask.trailing_zeros() / 8) as usize);
+            return Some(at + i * 8 + (flags.trailing_zeros() / 8) as usize);
         }
         at += 32;
     }
     while at + 8 <= len {
-        let mask = escape_mask(word_at(bytes, at));
-        if mask != 0 {
-            return Some(at + (mask.trailing_zeros() / 8) as usize);
+        let flags = mask(word_at(bytes, at));
+        if flags != 0 {
+            return Some(at + (flags.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
@@ -431,69 +775,41 @@ fn find_escape(bytes: &[u8], from: usize) -> Option<usize> {
         return None;
     }
     if len - from >= 8 {
-        // The last eight bytes overlap bytes already found clean, which
-        // cannot start a borrow, so the lowest flag is still exact.
+        // The last eight bytes overlap bytes already found clean (all at or
+        // after `from`), which cannot start a borrow, so the lowest flag is
+        // still exact.
         let start = len - 8;
-        let mask = escape_mask(word_at(bytes, start));
-        return (mask != 0).then(|| start + (mask.trailing_zeros() / 8) as usize);
+        let flags = mask(word_at(bytes, start));
+        return (flags != 0).then(|| start + (flags.trailing_zeros() / 8) as usize);
     }
-    bytes[at..]
-        .iter()
-        .position(|&b| is_escaped(b))
-        .map(|i| at + i)
+    // Fewer than eight bytes: pad them with a byte no mask flags.
+    let mut tail = [b'a'; 8];
+    tail[..len - at].copy_from_slice(&bytes[at..]);
+    let flags = mask(u64::from_le_bytes(tail));
+    (flags != 0).then(|| at + (flags.trailing_zeros() / 8) as usize)
 }
 
-/// `(byte offset just past a multi-byte character, extra bytes of all
-/// multi-byte characters up to there)` for each multi-byte character of
-/// `text`, as [`document::CharOffsets`] keeps them; empty for ASCII text.
-/// ASCII is skipped eight bytes at a time.
-fn index_multibyte(text: &str, marks: &mut Vec<(usize, usize)>) {
-    marks.clear();
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    let mut extra = 0;
-    while at < bytes.len() {
-        if at + 8 <= bytes.len() && word_at(bytes, at) & HIGHS == 0 {
-            at += 8;
-            continue;
-        }
-        let lead = bytes[at];
-        // `text` is valid UTF-8, so the lead byte gives the width.
-        let width = match lead {
-            0..=0x7F => 1,
-            0x80..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        at += width;
-        if width > 1 {
-            extra += width - 1;
-            marks.push((at, extra));
-        }
-    }
-}
-
-/// Byte offsets to code-point offsets over the marks of
-/// [`index_multibyte`], moving from the previous lookup: the spans of one
-/// list come in (nearly) increasing order, so a lookup costs the number of
-/// multi-byte characters between it and the last one, not a binary search.
+/// Byte offsets to code-point offsets over [`TextMarks::multibyte`], moving
+/// from the previous lookup: the spans of one list come in (nearly)
+/// increasing order, so a lookup costs the number of multi-byte characters
+/// between it and the last one, not a binary search.
 ///
 /// Gives what [`document::CharOffsets`] gives for every offset, also one
 /// inside a character or past the end.
 #[derive(Debug)]
 struct CharCursor<'a> {
-    marks: &'a [(usize, usize)],
+    marks: &'a [(u32, u32)],
     /// Marks before `next` end at or before the last offset looked up.
     next: usize,
     /// The byte range `[low, high)` in which every offset has `extra`
     /// extra bytes before it: the answer without touching the marks.
-    low: usize,
-    high: usize,
-    extra: usize,
+    low: u32,
+    high: u32,
+    extra: u32,
 }
 
 impl<'a> CharCursor<'a> {
-    fn new(marks: &'a [(usize, usize)]) -> Self {
+    fn new(marks: &'a [(u32, u32)]) -> Self {
         let mut cursor = CharCursor {
             marks,
             next: 0,
@@ -511,12 +827,13 @@ impl<'a> CharCursor<'a> {
             0 => (0, 0),
             n => self.marks[n - 1],
         };
-        self.high = self.marks.get(next).map_or(usize::MAX, |&(end, _)| end);
+        self.high = self.marks.get(next).map_or(u32::MAX, |&(end, _)| end);
     }
 
     #[inline]
-    fn offset(&mut self, byte: u32) -> usize {
-        let byte = byte as usize;
+    fn offset(&mut self, byte: u32) -> u32 {
+        // `high` is u32::MAX past the last mark, so the offset u32::MAX
+        // itself always seeks; that finds the last mark again.
         if byte < self.low || byte >= self.high {
             self.seek(byte);
         }
@@ -524,7 +841,7 @@ impl<'a> CharCursor<'a> {
     }
 
     #[cold]
-    fn seek(&mut self, byte: usize) {
+    fn seek(&mut self, byte: u32) {
         let mut next = self.next;
         while next < self.marks.len() && self.marks[next].0 <= byte {
             next += 1;
@@ -537,7 +854,7 @@ impl<'a> CharCursor<'a> {
     }
 
     #[inline]
-    fn span(&mut self, span: Span) -> (usize, usize) {
+    fn span(&mut self, span: Span) -> (u32, u32) {
         (self.offset(span.start), self.offset(span.end))
     }
 }
@@ -683,6 +1000,40 @@ mod tests {
     }
 
     #[test]
+    fn every_short_span_matches_serde_json() {
+        // Spans of every length up to past the block size, starting
+        // everywhere: with and without an escape inside, across multi-byte
+        // characters, and ending at or near the end of the text.
+        let text = "Mr \"Smith\" said\n\ncafé €5 to Ann-Marie O'Neil, 😀 chief of Acme\tCorp. tail";
+        let mut doc = Document::new("d", "s", text);
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&at| text.is_char_boundary(at))
+            .collect();
+        for (i, &start) in boundaries.iter().enumerate() {
+            for &end in boundaries[i..].iter().take(40) {
+                let span = Span::new(start, end);
+                doc.entities.push(Entity {
+                    span,
+                    label: Label::ALL[start % Label::ALL.len()],
+                    tokens: 0..0,
+                    sentence_idx: 0,
+                    cluster: (end % 3 == 0).then_some(end as u32),
+                });
+                doc.quotes.push(Quote {
+                    span,
+                    kind: QuoteKind::Direct,
+                    parts: vec![],
+                    cue: Some(span),
+                    speaker: (start % 2 == 0).then_some(span),
+                    cluster: None,
+                    speaker_name: None,
+                });
+            }
+        }
+        assert_same(&Ok(doc));
+    }
+
+    #[test]
     fn empty_and_ascii_documents_match_serde_json() {
         assert_same(&Ok(Document::new("", "", "")));
         let mut doc = Document::new("a1", "s", "Plain ASCII text. Two.");
@@ -750,13 +1101,15 @@ mod tests {
 
     #[test]
     fn names_match_serde_json() {
-        let labels = Label::ALL.map(Label::as_str);
-        let kinds =
-            [QuoteKind::Direct, QuoteKind::Mixed, QuoteKind::Indirect].map(QuoteKind::as_str);
-        for name in labels.into_iter().chain(kinds) {
+        for label in Label::ALL {
             let mut out = Vec::new();
-            write_name(&mut out, name);
-            assert_eq!(out, serde_json::to_vec(name).expect("serde"));
+            with_room(&mut out, |room| room.label(label));
+            assert_eq!(out, serde_json::to_vec(label.as_str()).expect("serde"));
+        }
+        for kind in [QuoteKind::Direct, QuoteKind::Mixed, QuoteKind::Indirect] {
+            let mut out = Vec::new();
+            with_room(&mut out, |room| room.kind(kind));
+            assert_eq!(out, serde_json::to_vec(kind.as_str()).expect("serde"));
         }
     }
 
@@ -780,11 +1133,71 @@ mod tests {
             12345,
             100_000,
             4_294_967_295,
-            usize::MAX,
+            u64::MAX,
         ] {
+            let mut out = b"x".to_vec();
+            with_room(&mut out, |room| room.uint(value));
+            assert_eq!(
+                out[1..],
+                serde_json::to_vec(&value).expect("serde"),
+                "{value}"
+            );
+            assert_eq!(out[0], b'x');
+        }
+    }
+
+    /// Texts with escapes and multi-byte characters at every position
+    /// relative to the eight-byte words, runs of each, and short texts.
+    fn scanned_texts() -> Vec<String> {
+        let mut texts = vec![String::new(), tricky(), "a".into(), "é".into(), "\n".into()];
+        for pad in 0..40 {
+            let plain = "x".repeat(pad);
+            for special in ["\"", "\n\n", "é", "€😀é", "\u{1}é\"", "😀\n"] {
+                texts.push(format!("{plain}{special}"));
+                texts.push(format!("{special}{plain}{special}{plain}"));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn text_scan_writes_as_serde_json_and_finds_every_escape_and_character() {
+        for text in scanned_texts() {
+            let (mut multibyte, mut escapes) = (Vec::new(), Vec::new());
             let mut out = Vec::new();
-            write_uint(&mut out, value);
-            assert_eq!(out, serde_json::to_vec(&value).expect("serde"));
+            write_text(&mut out, &text, &mut multibyte, &mut escapes);
+            assert_eq!(out, serde_json::to_vec(&text).expect("serde"), "{text:?}");
+            let expected_escapes: Vec<u32> = (0..text.len())
+                .filter(|&at| is_escaped(text.as_bytes()[at]))
+                .map(|at| at as u32)
+                .collect();
+            assert_eq!(escapes, expected_escapes, "{text:?}");
+            let mut extra = 0;
+            let mut expected_multibyte = Vec::new();
+            for (at, ch) in text.char_indices().filter(|(_, ch)| ch.len_utf8() > 1) {
+                extra += ch.len_utf8() as u32 - 1;
+                expected_multibyte.push(((at + ch.len_utf8()) as u32, extra));
+            }
+            assert_eq!(multibyte, expected_multibyte, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn escape_cursor_finds_escapes_in_spans_in_any_order() {
+        let text = "a\"b\n\ncd \"quoted\" plain words\tx\"";
+        let (mut multibyte, mut escapes) = (Vec::new(), Vec::new());
+        write_text(&mut Vec::new(), text, &mut multibyte, &mut escapes);
+        let mut spans = Vec::new();
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                spans.push(Span::new(start, end));
+            }
+        }
+        let backward: Vec<Span> = spans.iter().rev().copied().collect();
+        let mut cursor = EscapeCursor::default();
+        for span in spans.into_iter().chain(backward) {
+            let expected = span.text(text).bytes().any(is_escaped);
+            assert_eq!(cursor.any_in(&escapes, span), expected, "{span:?}");
         }
     }
 
@@ -794,14 +1207,14 @@ mod tests {
         // after ASCII runs longer than a word.
         let text = "aé€😀b\u{301}c ascii run of a few words€x 0123456789abcdef😀 tail";
         let reference = CharOffsets::new(text);
-        let mut marks = Vec::new();
-        index_multibyte(text, &mut marks);
+        let (mut marks, mut escapes) = (Vec::new(), Vec::new());
+        write_text(&mut Vec::new(), text, &mut marks, &mut escapes);
         let mut cursor = CharCursor::new(&marks);
         // Forward, backward, inside characters and past the end.
         let order: Vec<usize> = (0..=text.len() + 3).chain((0..text.len()).rev()).collect();
         for byte in order {
             assert_eq!(
-                cursor.offset(byte as u32),
+                cursor.offset(byte as u32) as usize,
                 reference.char_offset(byte),
                 "byte {byte}"
             );

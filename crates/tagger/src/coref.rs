@@ -13,7 +13,7 @@
 //!   Foreign Minister Sergey Lavrov`) and an appositive after it
 //!   (`Shawn Burns, a fund manager at X,`).
 
-use document::{Cluster, Document, Label};
+use document::{Cluster, Document, Entity, Label, Token};
 
 use crate::features::DocContext;
 use crate::lexicon::{kind, Lexicon};
@@ -22,45 +22,69 @@ use crate::text::{flag, hash_lower};
 // can make them collide on purpose, so a fast hasher is safe.
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Words that start sentences or clauses but never titles.
-const NOT_TITLE: [&str; 32] = [
-    "the",
-    "a",
-    "an",
-    "and",
-    "but",
-    "or",
-    "since",
-    "however",
-    "then",
-    "when",
-    "after",
-    "before",
-    "as",
-    "meanwhile",
-    "also",
-    "in",
-    "on",
-    "at",
-    "while",
-    "said",
-    "says",
-    "by",
-    "with",
-    "for",
-    "to",
-    "of",
-    "from",
-    "that",
-    "who",
-    "said",
-    "told",
-    "if",
-];
+#[rustfmt::skip]
+static NOT_TITLE: WordSet<31> = WordSet::new([
+    "the", "a", "an", "and", "but", "or", "since", "however", "then", "when", "after", "before",
+    "as", "meanwhile", "also", "in", "on", "at", "while", "said", "says", "by", "with", "for",
+    "to", "of", "from", "that", "who", "told", "if",
+]);
 
-fn token_text(doc: &Document, t: usize) -> &str {
-    doc.tokens[t].span.text(&doc.text)
+/// Words an acronym leaves out (the `of` of `Bank of England`).
+static ACRONYM_SKIPS: WordSet<5> = WordSet::new(["of", "the", "and", "for", "&"]);
+
+/// A set of short words, matched ASCII-case-insensitively: a word is
+/// compared only with the members of its length and first letter.
+#[derive(Debug)]
+struct WordSet<const N: usize> {
+    words: [&'static str; N],
+    /// Per length in bytes and first byte class ([`WordSet::class`]), a
+    /// bit per member.
+    index: [[u64; 27]; 16],
+}
+
+impl<const N: usize> WordSet<N> {
+    const fn new(words: [&'static str; N]) -> Self {
+        assert!(N <= 64);
+        let mut index = [[0u64; 27]; 16];
+        let mut k = 0;
+        while k < N {
+            let w = words[k].as_bytes();
+            assert!(!w.is_empty() && w.len() < 16 && !w[0].is_ascii_uppercase());
+            index[w.len()][Self::class(w[0])] |= 1 << k;
+            k += 1;
+        }
+        WordSet { words, index }
+    }
+
+    /// A lower-case letter's place in the alphabet, 26 for other bytes.
+    const fn class(b: u8) -> usize {
+        if b.is_ascii_lowercase() {
+            (b - b'a') as usize
+        } else {
+            26
+        }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        let Some(&first) = b.first() else {
+            return false;
+        };
+        if b.len() >= 16 {
+            return false;
+        }
+        let mut members = self.index[b.len()][Self::class(first.to_ascii_lowercase())];
+        while members != 0 {
+            if self.words[members.trailing_zeros() as usize].eq_ignore_ascii_case(w) {
+                return true;
+            }
+            members &= members - 1;
+        }
+        false
+    }
 }
 
 /// Bits of the title kinds in a token's gazetteer mask, by part.
@@ -83,12 +107,13 @@ fn title_bits(dc: &DocContext, t: usize) -> (bool, bool) {
 /// Marks abbreviated titles written with a period (`Mr.`, `Gen.`, `Sen.`)
 /// as titles: the gazetteers list them as `Mr` plus `.`, which a tokenizer
 /// that keeps the period on never matches.
-pub(crate) fn mark_abbreviated_titles(doc: &Document, lex: &Lexicon, dc: &mut DocContext) {
-    for (t, token) in doc.tokens.iter().enumerate() {
-        let w = token.span.text(&doc.text);
-        let Some(stem) = w.strip_suffix('.') else {
+pub(crate) fn mark_abbreviated_titles(words: &[&str], lex: &Lexicon, dc: &mut DocContext) {
+    for (t, w) in words.iter().enumerate() {
+        // Most words end in no period: one byte rules them out.
+        if w.as_bytes().last() != Some(&b'.') {
             continue;
-        };
+        }
+        let stem = &w[..w.len() - 1];
         if stem.is_empty() || stem.contains('.') || t >= dc.gaz.len() {
             continue;
         }
@@ -106,11 +131,11 @@ pub(crate) fn mark_abbreviated_titles(doc: &Document, lex: &Lexicon, dc: &mut Do
 /// Moves leading title words out of PERSON spans (`Chancellor Scholz` ->
 /// `Scholz`, titled `Chancellor`), unless the word is also a common given
 /// name (`Dean Smith`).
-pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
+pub(crate) fn strip_leading_titles(entities: &mut [Entity], tokens: &[Token], dc: &DocContext) {
     let key = |t: usize| dc.info.get(t).map_or(0, |i| i.key);
     // Whether tokens `a..b` end another PERSON mention that has more words
     // (`Scholz` of `Olaf Scholz`): then a word before them is not a name.
-    let ends_other_person = |entities: &[document::Entity], me: usize, a: usize, b: usize| {
+    let ends_other_person = |entities: &[Entity], me: usize, a: usize, b: usize| {
         entities.iter().enumerate().any(|(j, f)| {
             let (fa, fb) = (f.tokens.start as usize, f.tokens.end as usize);
             j != me
@@ -119,8 +144,8 @@ pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
                 && (0..b - a).all(|k| key(fb - (b - a) + k) == key(a + k))
         })
     };
-    for i in 0..doc.entities.len() {
-        let e = &doc.entities[i];
+    for i in 0..entities.len() {
+        let e = &entities[i];
         if e.label != Label::Person {
             continue;
         }
@@ -130,15 +155,15 @@ pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
             let gaz = dc.gaz.get(start).copied().unwrap_or(0);
             let given_name = (gaz >> (4 * kind::FIRST_NAME)) & 0xf != 0;
             if !title_bits(dc, start).0
-                || (given_name && !ends_other_person(&doc.entities, i, start + 1, end))
+                || (given_name && !ends_other_person(entities, i, start + 1, end))
             {
                 break;
             }
             start += 1;
         }
         if start != e.tokens.start as usize {
-            let span_start = doc.tokens[start].span.start;
-            let e = &mut doc.entities[i];
+            let span_start = tokens[start].span.start;
+            let e = &mut entities[i];
             e.tokens.start = start as u32;
             e.span.start = span_start;
         }
@@ -149,6 +174,7 @@ pub(crate) fn strip_leading_titles(doc: &mut Document, dc: &DocContext) {
 /// sentence tokens `sent_start..`, if any.
 fn title_before(
     doc: &Document,
+    words: &[&str],
     dc: &DocContext,
     entity_of: &[u32],
     start: usize,
@@ -164,7 +190,7 @@ fn title_before(
     let mut first = start;
     while first > sent_start {
         let t = first - 1;
-        let w = token_text(doc, t);
+        let w = words[t];
         let flags = dc.info.get(t).map_or(0, |i| i.flags);
         let (is_title, _) = title_bits(dc, t);
         let ent = entity_of[t];
@@ -188,8 +214,8 @@ fn title_before(
         // `of` and `of the` inside a title: `Chancellor of the Exchequer`.
         let title_at = |k: usize| k >= sent_start && title_bits(dc, k).0;
         let inner_of = (w == "of" && t > 0 && title_at(t - 1))
-            || (w == "the" && t > 1 && token_text(doc, t - 1) == "of" && title_at(t - 2));
-        let lowercase_word = NOT_TITLE.iter().any(|s| s.eq_ignore_ascii_case(w));
+            || (w == "the" && t > 1 && words[t - 1] == "of" && title_at(t - 2));
+        let lowercase_word = NOT_TITLE.contains(w);
         let ok = if inner_of {
             true
         } else if lowercase_word {
@@ -225,26 +251,27 @@ fn title_before(
 /// `, a fund manager at X,`.
 fn title_after(
     doc: &Document,
+    words: &[&str],
     dc: &DocContext,
     entity_of: &[u32],
     end: usize,
     sent_end: usize,
 ) -> Option<String> {
-    if end >= sent_end || token_text(doc, end) != "," {
+    if end >= sent_end || words[end] != "," {
         return None;
     }
     let mut t = end + 1;
     if t < sent_end
         && ["a", "an", "the"]
             .iter()
-            .any(|d| d.eq_ignore_ascii_case(token_text(doc, t)))
+            .any(|d| d.eq_ignore_ascii_case(words[t]))
     {
         t += 1;
     }
     let first = t;
     let mut has_title = false;
     while t < sent_end && t - first < 10 {
-        let w = token_text(doc, t);
+        let w = words[t];
         if matches!(
             w,
             "," | "." | ";" | ":" | "\"" | "(" | ")" | "\u{201c}" | "\u{201d}" | "--" | "-"
@@ -265,7 +292,7 @@ fn title_after(
         }
         // A verb-like lower-case word right away means a clause, not an
         // appositive (`Lavrov, said ...`).
-        if t == first && NOT_TITLE.iter().any(|s| s.eq_ignore_ascii_case(w)) {
+        if t == first && NOT_TITLE.contains(w) {
             return None;
         }
         t += 1;
@@ -274,7 +301,7 @@ fn title_after(
         return None;
     }
     // Only a closed appositive: it ends at a comma, a period or the sentence end.
-    if t < sent_end && !matches!(token_text(doc, t), "," | "." | ";") {
+    if t < sent_end && !matches!(words[t], "," | "." | ";") {
         return None;
     }
     let a = doc.tokens[first].span.start as usize;
@@ -282,47 +309,67 @@ fn title_after(
     Some(doc.text[a..b].to_string())
 }
 
-/// Normalised form of each mention, as lower-cased word keys in one flat
-/// buffer (a leading `the` and a trailing possessive dropped), and the
-/// token range the form covers.
-fn mention_keys(
-    doc: &Document,
-    dc: &DocContext,
-    keys: &mut Vec<u64>,
-) -> Vec<(Range<usize>, Range<usize>)> {
-    let the = hash_lower("the");
-    let possessive = [hash_lower("'s"), hash_lower("'")];
-    let key = |t: usize| dc.info.get(t).map_or(0, |i| i.key);
-    keys.clear();
-    doc.entities
-        .iter()
-        .map(|e| {
-            let (mut a, mut b) = (e.tokens.start as usize, e.tokens.end as usize);
-            if b - a > 1 && key(a) == the {
-                a += 1;
-            }
-            if b - a > 1 && possessive.contains(&key(b - 1)) {
-                b -= 1;
-            }
-            let start = keys.len();
-            for t in a..b {
-                let w = token_text(doc, t);
-                let stem = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s"));
-                match stem {
-                    Some(stem) if t + 1 == b && !stem.is_empty() => keys.push(hash_lower(stem)),
-                    _ => keys.push(key(t)),
-                }
-            }
-            (start..keys.len(), a..b)
-        })
-        .collect()
+/// The lower-cased keys of the words a mention's normal form drops.
+struct DropKeys {
+    the: u64,
+    possessive: [u64; 2],
 }
 
+impl DropKeys {
+    fn get() -> &'static DropKeys {
+        static KEYS: OnceLock<DropKeys> = OnceLock::new();
+        KEYS.get_or_init(|| DropKeys {
+            the: hash_lower("the"),
+            possessive: [hash_lower("'s"), hash_lower("'")],
+        })
+    }
+}
+
+/// Normalised form of each mention, as lower-cased word keys in one flat
+/// buffer (a leading `the` and a trailing possessive dropped), and the
+/// token range the form covers, into `forms`.
+fn mention_keys(
+    doc: &Document,
+    words: &[&str],
+    dc: &DocContext,
+    keys: &mut Vec<u64>,
+    forms: &mut Vec<(Range<usize>, Range<usize>)>,
+) {
+    let drop = DropKeys::get();
+    let key = |t: usize| dc.info.get(t).map_or(0, |i| i.key);
+    keys.clear();
+    forms.clear();
+    for e in &doc.entities {
+        let (mut a, mut b) = (e.tokens.start as usize, e.tokens.end as usize);
+        if b - a > 1 && key(a) == drop.the {
+            a += 1;
+        }
+        if b - a > 1 && drop.possessive.contains(&key(b - 1)) {
+            b -= 1;
+        }
+        let start = keys.len();
+        if a < b {
+            keys.extend((a..b - 1).map(key));
+            // The last word without a glued possessive (`Russia's`).
+            let w = words[b - 1];
+            let stem = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s"));
+            match stem {
+                Some(stem) if !stem.is_empty() => keys.push(hash_lower(stem)),
+                _ => keys.push(key(b - 1)),
+            }
+        }
+        forms.push((start..keys.len(), a..b));
+    }
+}
+
+/// A cluster being built.
+#[derive(Debug, Default)]
 struct Draft {
     label_votes: [u32; 4],
-    mentions: Vec<u32>,
-    /// A mention (entity index) of each distinct form.
-    forms: Vec<usize>,
+    /// Its first mention (entity index), once known.
+    first_mention: Option<u32>,
+    /// How many mentions it has.
+    n_mentions: u32,
     titles: Vec<String>,
 }
 
@@ -335,201 +382,344 @@ fn label_slot(l: Label) -> usize {
     }
 }
 
-/// Clusters the document's learned-type entities and collects titles.
-pub(crate) fn cluster(doc: &mut Document, dc: &DocContext) {
+/// No entry: the end of a list of [`Clustering`], an entity without a
+/// cluster.
+const NONE: u32 = u32::MAX;
+
+/// Per-thread buffers of [`cluster`], reused across documents.
+#[derive(Debug, Default)]
+pub(crate) struct Clustering {
+    /// Per token: the entity it is part of, or [`NONE`].
+    entity_of: Vec<u32>,
+    /// The keys of every mention's form ([`mention_keys`]).
+    keys: Vec<u64>,
+    /// Per entity: its form's range in `keys` and the tokens it covers.
+    forms: Vec<(Range<usize>, Range<usize>)>,
+    /// Per entity: its cluster, or [`NONE`].
+    cluster_of: Vec<u32>,
+    drafts: Vec<Draft>,
+    /// Per cluster: a mention of each distinct form, as a list through
+    /// `next_form` (per entity), [`NONE`]-terminated.
+    first_form: Vec<u32>,
+    next_form: Vec<u32>,
+    /// The PERSON entities with a form.
+    persons: Vec<usize>,
+    /// A full name's (first word, last word) -> its person.
+    by_ends: HashMap<(u64, u64), u32>,
+    /// Word sequences that end (`true`) or start a full name -> the first
+    /// and last entry in `part_people` of the people they name.
+    by_part: HashMap<(bool, u64), (u32, u32)>,
+    /// Lists of people: a person and the next entry, or [`NONE`].
+    part_people: Vec<(u32, u32)>,
+    /// The people a partial name may be.
+    candidates: Vec<u32>,
+    /// A partial name that names no full name -> its person.
+    single: HashMap<u64, u32>,
+    /// (MISC or not, form) -> its cluster.
+    by_text: HashMap<(bool, u64), u32>,
+    /// ORG mentions (entity, cluster) an acronym may join.
+    org_forms: Vec<(usize, u32)>,
+    /// The clusters with mentions, by first mention, and their new ids.
+    order: Vec<u32>,
+    new_id: Vec<u32>,
+}
+
+impl Clustering {
+    /// The cluster of each entity of the document last given to
+    /// [`cluster`], by the ids of the clusters it returned.
+    pub(crate) fn cluster_ids(&self) -> impl Iterator<Item = Option<u32>> + '_ {
+        self.cluster_of
+            .iter()
+            .map(|&c| (c != NONE).then(|| self.new_id[c as usize]))
+    }
+
+    fn new_draft(&mut self) -> u32 {
+        self.drafts.push(Draft::default());
+        self.first_form.push(NONE);
+        (self.drafts.len() - 1) as u32
+    }
+
+    /// Whether cluster `c` has a mention of form `w` already.
+    fn has_form(&self, c: u32, w: &[u64]) -> bool {
+        let mut f = self.first_form[c as usize];
+        while f != NONE {
+            if self.form_words(f as usize) == w {
+                return true;
+            }
+            f = self.next_form[f as usize];
+        }
+        false
+    }
+
+    fn add_form(&mut self, c: u32, i: usize) {
+        self.next_form[i] = self.first_form[c as usize];
+        self.first_form[c as usize] = i as u32;
+    }
+
+    fn form_words(&self, i: usize) -> &[u64] {
+        &self.keys[self.forms[i].0.clone()]
+    }
+
+    /// Adds person `c` to the people named by `part`, once.
+    fn add_part_person(&mut self, part: (bool, u64), c: u32) {
+        let at = self.part_people.len() as u32;
+        match self.by_part.get_mut(&part) {
+            None => {
+                self.by_part.insert(part, (at, at));
+            }
+            Some((head, tail)) => {
+                let mut p = *head;
+                while p != NONE {
+                    if self.part_people[p as usize].0 == c {
+                        return;
+                    }
+                    p = self.part_people[p as usize].1;
+                }
+                self.part_people[*tail as usize].1 = at;
+                *tail = at;
+            }
+        }
+        self.part_people.push((c, NONE));
+    }
+
+    /// The people named by `part`, in the order they were added, into
+    /// `candidates`; whether there are any.
+    fn part_people_of(&mut self, part: (bool, u64)) -> bool {
+        self.candidates.clear();
+        let Some(&(head, _)) = self.by_part.get(&part) else {
+            return false;
+        };
+        let mut p = head;
+        while p != NONE {
+            self.candidates.push(self.part_people[p as usize].0);
+            p = self.part_people[p as usize].1;
+        }
+        true
+    }
+}
+
+/// Clusters the document's learned-type entities and collects titles:
+/// returns the clusters; [`Clustering::cluster_ids`] gives each entity's.
+/// `words` are the texts of the document's tokens.
+pub(crate) fn cluster(
+    doc: &Document,
+    words: &[&str],
+    dc: &DocContext,
+    s: &mut Clustering,
+) -> Vec<Cluster> {
     let n_tokens = doc.tokens.len();
-    let mut entity_of = vec![u32::MAX; n_tokens];
+    let n = doc.entities.len();
+    s.entity_of.clear();
+    s.entity_of.resize(n_tokens, NONE);
     for (i, e) in doc.entities.iter().enumerate() {
         for t in e.tokens.clone() {
-            if let Some(x) = entity_of.get_mut(t as usize) {
+            if let Some(x) = s.entity_of.get_mut(t as usize) {
                 *x = i as u32;
             }
         }
     }
-    let mut flat = Vec::new();
-    let forms = mention_keys(doc, dc, &mut flat);
-    let words: Vec<&[u64]> = forms.iter().map(|(k, _)| &flat[k.clone()]).collect();
-    let form_tokens: Vec<Range<usize>> = forms.iter().map(|(_, t)| t.clone()).collect();
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut cluster_of: Vec<Option<usize>> = vec![None; doc.entities.len()];
-    let new_draft = |drafts: &mut Vec<Draft>| {
-        drafts.push(Draft {
-            label_votes: [0; 4],
-            mentions: Vec::new(),
-            forms: Vec::new(),
-            titles: Vec::new(),
-        });
-        drafts.len() - 1
-    };
+    mention_keys(doc, words, dc, &mut s.keys, &mut s.forms);
+    s.drafts.clear();
+    s.first_form.clear();
+    s.next_form.clear();
+    s.next_form.resize(n, NONE);
+    s.cluster_of.clear();
+    s.cluster_of.resize(n, NONE);
+    s.by_ends.clear();
+    s.by_part.clear();
+    s.part_people.clear();
+    s.single.clear();
+    s.by_text.clear();
+    s.org_forms.clear();
     let hash_of = |w: &[u64]| {
         w.iter()
             .fold(0x51_7cc1_b727_220a, |h, &k| crate::text::combine(h, k))
     };
 
     // People: full names first; one person per (first word, last word).
-    let persons: Vec<usize> = (0..doc.entities.len())
-        .filter(|&i| doc.entities[i].label == Label::Person && !words[i].is_empty())
-        .collect();
-    let mut by_ends: HashMap<(u64, u64), usize> = HashMap::default();
-    // Word sequences that start or end a full name -> the people they name.
-    let mut by_part: HashMap<(bool, u64), Vec<usize>> = HashMap::default();
-    for &i in &persons {
-        let w = words[i];
-        if w.len() < 2 {
+    s.persons.clear();
+    s.persons.extend(
+        (0..n).filter(|&i| doc.entities[i].label == Label::Person && !s.forms[i].0.is_empty()),
+    );
+    for k in 0..s.persons.len() {
+        let i = s.persons[k];
+        let range = s.forms[i].0.clone();
+        if range.len() < 2 {
             continue;
         }
-        let c = *by_ends
-            .entry((w[0], w[w.len() - 1]))
-            .or_insert_with(|| new_draft(&mut drafts));
-        cluster_of[i] = Some(c);
-        drafts[c].label_votes[0] += 1;
-        if !drafts[c].forms.iter().any(|&f| words[f] == w) {
-            drafts[c].forms.push(i);
-            for n in 1..w.len() {
-                for (is_last, part) in [(true, &w[w.len() - n..]), (false, &w[..n])] {
-                    let people = by_part.entry((is_last, hash_of(part))).or_default();
-                    if !people.contains(&c) {
-                        people.push(c);
-                    }
-                }
+        let ends = (s.keys[range.start], s.keys[range.end - 1]);
+        let c = match s.by_ends.get(&ends) {
+            Some(&c) => c,
+            None => {
+                let c = s.new_draft();
+                s.by_ends.insert(ends, c);
+                c
+            }
+        };
+        s.cluster_of[i] = c;
+        s.drafts[c as usize].label_votes[0] += 1;
+        if !s.has_form(c, &s.keys[range.clone()]) {
+            s.add_form(c, i);
+            let len = range.len();
+            for m in 1..len {
+                let last = hash_of(&s.keys[range.end - m..range.end]);
+                s.add_part_person((true, last), c);
+                let first = hash_of(&s.keys[range.start..range.start + m]);
+                s.add_part_person((false, first), c);
             }
         }
     }
-    // Mention starts of each person so far, in text order.
-    let mut starts: Vec<Vec<u32>> = vec![Vec::new(); drafts.len()];
-    for &i in &persons {
-        if let Some(c) = cluster_of[i] {
-            starts[c].push(doc.entities[i].span.start);
-        }
-    }
     // Then partial names: the surname (or given name) of a full name.
-    let mut single: HashMap<u64, usize> = HashMap::default();
-    for &i in &persons {
-        if cluster_of[i].is_some() {
+    for k in 0..s.persons.len() {
+        let i = s.persons[k];
+        if s.cluster_of[i] != NONE {
             continue;
         }
-        let w = words[i];
-        let h = hash_of(w);
-        let candidates = by_part
-            .get(&(true, h))
-            .or_else(|| by_part.get(&(false, h)))
-            .map_or(&[][..], Vec::as_slice);
+        let h = hash_of(s.form_words(i));
+        if !s.part_people_of((true, h)) {
+            s.part_people_of((false, h));
+        }
         let start = doc.entities[i].span.start;
-        let c = match candidates {
+        let c = match s.candidates[..] {
             [] => None,
-            [c] => Some(*c),
+            [c] => Some(c),
             // Most recent mention before this one, else the first after.
-            many => many.iter().copied().max_by_key(|&c| {
-                let before = starts[c].partition_point(|&s| s < start);
-                if before > 0 {
-                    (1, starts[c][before - 1], 0)
-                } else {
-                    (0, 0, u32::MAX - starts[c].first().copied().unwrap_or(0))
+            ref many => many.iter().copied().max_by_key(|&c| {
+                // The person's mentions so far: its full names and the
+                // partial names before this one.
+                let mentions = s.persons.iter().filter(|&&j| s.cluster_of[j] == c);
+                let starts = mentions.map(|&j| doc.entities[j].span.start);
+                let (before, first) = starts.fold((None, u32::MAX), |(before, first), x| {
+                    let before = if x < start {
+                        before.max(Some(x))
+                    } else {
+                        before
+                    };
+                    (before, first.min(x))
+                });
+                match before {
+                    Some(b) => (1, b, 0),
+                    None => (0, 0, u32::MAX - first),
                 }
             }),
         };
-        let c = c.unwrap_or_else(|| {
-            *single.entry(h).or_insert_with(|| {
-                let c = new_draft(&mut drafts);
-                drafts[c].forms.push(i);
-                starts.push(Vec::new());
-                c
-            })
-        });
-        cluster_of[i] = Some(c);
-        drafts[c].label_votes[0] += 1;
-        // Keep the list sorted: partial names come in text order, but full
-        // names of this person may lie after this one.
-        let at = starts[c].partition_point(|&s| s < start);
-        starts[c].insert(at, start);
+        let c = match c {
+            Some(c) => c,
+            None => match s.single.get(&h) {
+                Some(&c) => c,
+                None => {
+                    let c = s.new_draft();
+                    s.add_form(c, i);
+                    s.single.insert(h, c);
+                    c
+                }
+            },
+        };
+        s.cluster_of[i] = c;
+        s.drafts[c as usize].label_votes[0] += 1;
     }
 
     // Other learned types: same text (ORG and LOC together), acronyms.
-    let mut by_text: HashMap<(bool, u64), usize> = HashMap::default();
-    let mut org_forms: Vec<(usize, usize)> = Vec::new();
-    for i in 0..doc.entities.len() {
+    for i in 0..n {
         let label = doc.entities[i].label;
-        if !matches!(label, Label::Org | Label::Loc | Label::Misc) || words[i].is_empty() {
+        if !matches!(label, Label::Org | Label::Loc | Label::Misc) || s.forms[i].0.is_empty() {
             continue;
         }
-        let w = words[i];
-        let key = (label == Label::Misc, hash_of(w));
-        let mut c = by_text.get(&key).copied();
-        if c.is_none() && label == Label::Org {
-            // An acronym and its expansion: only one-word names can be
-            // acronyms, so this scan is over the few multi-word ORGs.
-            let me = form_tokens[i].clone();
-            c = org_forms.iter().find_map(|&(f, c)| {
-                let other = form_tokens[f].clone();
-                (is_acronym_of(doc, me.clone(), other.clone())
-                    || is_acronym_of(doc, other, me.clone()))
-                .then_some(c)
-            });
-        }
-        let c = c.unwrap_or_else(|| new_draft(&mut drafts));
-        by_text.entry(key).or_insert(c);
-        cluster_of[i] = Some(c);
-        drafts[c].label_votes[label_slot(label)] += 1;
-        if !drafts[c].forms.iter().any(|&f| words[f] == w) {
-            drafts[c].forms.push(i);
+        let key = (label == Label::Misc, hash_of(s.form_words(i)));
+        let c = match s.by_text.get(&key) {
+            Some(&c) => c,
+            None => {
+                // An acronym and its expansion: only one-word names can be
+                // acronyms, so this scan is over the few multi-word ORGs.
+                let me = s.forms[i].1.clone();
+                let acronym = (label == Label::Org).then(|| {
+                    s.org_forms.iter().find_map(|&(f, c)| {
+                        let other = s.forms[f].1.clone();
+                        (is_acronym_of(words, me.clone(), other.clone())
+                            || is_acronym_of(words, other, me.clone()))
+                        .then_some(c)
+                    })
+                });
+                let c = acronym.flatten().unwrap_or_else(|| s.new_draft());
+                s.by_text.insert(key, c);
+                c
+            }
+        };
+        s.cluster_of[i] = c;
+        s.drafts[c as usize].label_votes[label_slot(label)] += 1;
+        if !s.has_form(c, s.form_words(i)) {
+            s.add_form(c, i);
+            let n_words = s.forms[i].0.len();
             if label == Label::Org
-                && (w.len() == 1 || form_tokens[i].len() >= 2)
-                && org_forms.len() < 512
+                && (n_words == 1 || s.forms[i].1.len() >= 2)
+                && s.org_forms.len() < 512
             {
-                org_forms.push((i, c));
+                s.org_forms.push((i, c));
             }
         }
     }
 
     // Titles.
-    for &i in &persons {
+    for &i in &s.persons {
         let e = &doc.entities[i];
         let Some(sent) = doc.sentences.get(e.sentence_idx as usize) else {
             continue;
         };
         let r = sent.token_range();
         let (a, b) = (e.tokens.start as usize, e.tokens.end as usize);
-        let c = cluster_of[i].expect("every person is clustered");
+        let c = s.cluster_of[i];
+        debug_assert_ne!(c, NONE, "every person is clustered");
         for title in [
-            title_before(doc, dc, &entity_of, a, r.start),
-            title_after(doc, dc, &entity_of, b, r.end),
+            title_before(doc, words, dc, &s.entity_of, a, r.start),
+            title_after(doc, words, dc, &s.entity_of, b, r.end),
         ]
         .into_iter()
         .flatten()
         {
-            if !drafts[c].titles.contains(&title) {
-                drafts[c].titles.push(title);
+            let titles = &mut s.drafts[c as usize].titles;
+            if !titles.contains(&title) {
+                titles.push(title);
             }
         }
     }
 
     // Order clusters by first mention and write them out.
-    for (i, c) in cluster_of.iter().enumerate() {
-        if let Some(c) = c {
-            drafts[*c].mentions.push(i as u32);
+    for (i, &c) in s.cluster_of.iter().enumerate() {
+        if c != NONE {
+            let d = &mut s.drafts[c as usize];
+            d.first_mention.get_or_insert(i as u32);
+            d.n_mentions += 1;
         }
     }
-    let mut order: Vec<usize> = (0..drafts.len())
-        .filter(|&c| !drafts[c].mentions.is_empty())
-        .collect();
-    order.sort_by_key(|&c| drafts[c].mentions[0]);
-    let mut new_id = vec![u32::MAX; drafts.len()];
-    for (k, &c) in order.iter().enumerate() {
-        new_id[c] = k as u32;
+    s.order.clear();
+    // Entity order is first-mention order.
+    for (i, &c) in s.cluster_of.iter().enumerate() {
+        if c != NONE && s.drafts[c as usize].first_mention == Some(i as u32) {
+            s.order.push(c);
+        }
     }
-    for (i, c) in cluster_of.iter().enumerate() {
-        doc.entities[i].cluster = c.map(|c| new_id[c]);
+    s.new_id.clear();
+    s.new_id.resize(s.drafts.len(), NONE);
+    let mut mentions: Vec<Vec<u32>> = Vec::with_capacity(s.order.len());
+    for (k, &c) in s.order.iter().enumerate() {
+        s.new_id[c as usize] = k as u32;
+        mentions.push(Vec::with_capacity(s.drafts[c as usize].n_mentions as usize));
     }
-    doc.clusters = order
+    for (i, &c) in s.cluster_of.iter().enumerate() {
+        if c != NONE {
+            mentions[s.new_id[c as usize] as usize].push(i as u32);
+        }
+    }
+    s.order
         .iter()
-        .map(|&c| {
-            let d = &drafts[c];
+        .zip(mentions)
+        .map(|(&c, mentions)| {
+            let d = &mut s.drafts[c as usize];
             let label = [Label::Person, Label::Org, Label::Loc, Label::Misc][(0..4)
                 .max_by_key(|&k| (d.label_votes[k], std::cmp::Reverse(k)))
                 .expect("four labels")];
             // The fullest form: most tokens, then longest, then first.
-            let best = d
-                .mentions
+            let best = mentions
                 .iter()
                 .copied()
                 .max_by_key(|&m| {
@@ -541,34 +731,46 @@ pub(crate) fn cluster(doc: &mut Document, dc: &DocContext) {
             Cluster {
                 name,
                 label,
-                mentions: d.mentions.clone(),
-                titles: d.titles.clone(),
+                mentions,
+                titles: std::mem::take(&mut d.titles),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// `text` trimmed of whitespace; a text that begins and ends with an ASCII
+/// char other than whitespace (most) is left as it is without a scan.
+fn trim(text: &str) -> &str {
+    let b = text.as_bytes();
+    let plain = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace() && *c != 0x0b;
+    if b.first().is_some_and(plain) && b.last().is_some_and(plain) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// The mention's text without a trailing possessive.
 fn canonical_text(doc: &Document, e: &document::Entity) -> String {
-    let text = e.span.text(&doc.text).trim();
+    let text = trim(e.span.text(&doc.text));
     let mut s = text;
     for suffix in ["'s", "\u{2019}s"] {
         if let Some(stem) = s.strip_suffix(suffix) {
-            if !stem.trim().is_empty() {
+            if !trim(stem).is_empty() {
                 s = stem;
             }
         }
     }
-    s.trim().to_string()
+    trim(s).to_string()
 }
 
 /// Whether the one-token mention `short` spells the initials of the words
 /// of `long` (`NATO` / `North Atlantic Treaty Organization`).
-fn is_acronym_of(doc: &Document, short: Range<usize>, long: Range<usize>) -> bool {
+fn is_acronym_of(words: &[&str], short: Range<usize>, long: Range<usize>) -> bool {
     if short.len() != 1 || long.len() < 2 {
         return false;
     }
-    let word = token_text(doc, short.start);
+    let word = words[short.start];
     let word = word.strip_suffix("'s").unwrap_or(word);
     let mut letters = word
         .chars()
@@ -576,11 +778,8 @@ fn is_acronym_of(doc: &Document, short: Range<usize>, long: Range<usize>) -> boo
         .map(crate::text::lower_char);
     let mut n = 0;
     for t in long {
-        let w = token_text(doc, t);
-        if ["of", "the", "and", "for", "&"]
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(w))
-        {
+        let w = words[t];
+        if ACRONYM_SKIPS.contains(w) {
             continue;
         }
         let Some(initial) = w.chars().next() else {
@@ -620,9 +819,38 @@ mod tests {
     #[test]
     fn acronyms_spell_initials() {
         let doc = doc_of("NATO North Atlantic Treaty Organization NATO's United Nations");
-        assert!(is_acronym_of(&doc, 0..1, 1..5));
-        assert!(is_acronym_of(&doc, 5..6, 1..5));
-        assert!(!is_acronym_of(&doc, 0..1, 6..8));
+        let words: Vec<&str> = doc.tokens.iter().map(|t| t.span.text(&doc.text)).collect();
+        assert!(is_acronym_of(&words, 0..1, 1..5));
+        assert!(is_acronym_of(&words, 5..6, 1..5));
+        assert!(!is_acronym_of(&words, 0..1, 6..8));
+        let words = [
+            "BE", "Bank", "of", "England", "B.E.", "Bank", "&", "Trust", "Co", "BTC",
+        ];
+        assert!(is_acronym_of(&words, 0..1, 1..4));
+        assert!(is_acronym_of(&words, 4..5, 1..4));
+        assert!(!is_acronym_of(&words, 4..5, 5..9));
+        assert!(is_acronym_of(&words, 9..10, 5..9));
+    }
+
+    #[test]
+    fn word_sets_match_their_members_in_any_case() {
+        for w in [
+            "the",
+            "The",
+            "THE",
+            "meanwhile",
+            "Meanwhile",
+            "a",
+            "A",
+            "if",
+        ] {
+            assert!(NOT_TITLE.contains(w), "{w}");
+        }
+        for w in ["", "them", "th", "x", "President", "\u{e9}t\u{e9}", "thé"] {
+            assert!(!NOT_TITLE.contains(w), "{w}");
+        }
+        assert!(ACRONYM_SKIPS.contains("&") && ACRONYM_SKIPS.contains("Of"));
+        assert!(!ACRONYM_SKIPS.contains("&&"));
     }
 
     #[test]

@@ -209,19 +209,52 @@ const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
 /// Tags that may follow a closed one: O, B-x, U-x.
 const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
 
-/// What a Viterbi step needs of the transitions into the tags that follow
-/// a closed one: made once per set of transitions, not per run (a run is
-/// often two or three tokens, and this is 81 transitions).
+/// What the Viterbi passes need of a set of transitions, made once per set,
+/// not per run (a run is often one to three tokens): the scores of a run's
+/// first and last tag, and those of the transitions into the tags that
+/// follow a closed one (81 transitions).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Openers {
     /// The score of each opener after `O`.
     from_o: [i64; OPENERS.len()],
     /// The most any transition into an opener beats the one from `O`.
     reach: i64,
+    /// The score of each first tag of a run at the start of a sentence
+    /// (index 0) or after an `O` (index 1); [`NEG`] where none may start.
+    start: [[i64; N_TAGS]; 2],
+    /// The score of each last tag of a run at the end of a sentence (index
+    /// 0) or before an `O` (index 1).
+    end: [[i64; N_TAGS]; 2],
+    /// The start and end scores of the tag of a run of one token (the
+    /// most common run), by `2 * after_o + before_o`; [`NEG`] for a tag
+    /// that may not both start and end.
+    single: [[i64; N_TAGS]; 4],
 }
 
 impl Openers {
     pub(crate) fn of(tr: &Transitions) -> Openers {
+        let (_, ok_start, ok_end) = allowed_tables();
+        let start = [&tr.start[..], &tr.after_o()[..]].map(|scores| {
+            std::array::from_fn(|t| {
+                if ok_start[t] {
+                    i64::from(scores[t])
+                } else {
+                    NEG
+                }
+            })
+        });
+        let end: [[i64; N_TAGS]; 2] = [&tr.end[..], &tr.before_o()[..]]
+            .map(|scores| std::array::from_fn(|t| i64::from(scores[t])));
+        let single = std::array::from_fn(|k| {
+            let (start, end) = (&start[k / 2], &end[k % 2]);
+            std::array::from_fn(|t| {
+                if start[t] > NEG && ok_end[t] {
+                    start[t] + end[t]
+                } else {
+                    NEG
+                }
+            })
+        });
         let from_o: [i64; OPENERS.len()] = OPENERS.map(|next| i64::from(tr.trans[next]));
         let reach = OPENERS
             .iter()
@@ -236,7 +269,13 @@ impl Openers {
             })
             .max()
             .unwrap_or(0);
-        Openers { from_o, reach }
+        Openers {
+            from_o,
+            reach,
+            start,
+            end,
+            single,
+        }
     }
 }
 
@@ -245,44 +284,54 @@ impl Viterbi {
     /// of `n` tokens, written to `out`.
     #[cfg_attr(not(feature = "train"), allow(dead_code))]
     pub(crate) fn decode(&mut self, emit: &[i32], n: usize, tr: &Transitions, out: &mut Vec<u8>) {
-        self.decode_run(emit, n, tr, &Openers::of(tr), (&tr.start, &tr.end), out);
+        self.decode_run(emit, n, tr, &Openers::of(tr), (false, false), out);
     }
 
-    /// [`Viterbi::decode`] of a run of tokens inside a sentence, with the
-    /// scores `start` of its first tag and `end` of its last instead of
-    /// those of a sentence's: a run between two tokens that can only be
-    /// `O` is decoded on its own with [`Transitions::after_o`] and
-    /// [`Transitions::before_o`], and the best path of the whole sentence
-    /// is made of the best paths of its runs.
+    /// [`Viterbi::decode`] of a run of tokens inside a sentence: a run
+    /// between two tokens that can only be `O` is decoded on its own, its
+    /// first tag scored as after an `O` ([`Transitions::after_o`]) unless
+    /// `after_o` is false (the run starts the sentence), its last as
+    /// before one ([`Transitions::before_o`]) unless `before_o` is false;
+    /// the best path of the whole sentence is made of the best paths of its
+    /// runs.
     pub(crate) fn decode_run(
         &mut self,
         emit: &[i32],
         n: usize,
         tr: &Transitions,
         openers: &Openers,
-        (start, end): (&[i32], &[i32]),
+        (after_o, before_o): (bool, bool),
         out: &mut Vec<u8>,
     ) {
         out.clear();
         if n == 0 {
             return;
         }
-        let (_, ok_start, ok_end) = allowed_tables();
+        if n == 1 {
+            // The most common run: one token between two that are `O`.
+            // `O` may start and end, so a tag that may not (NEG plus its
+            // emission) never wins.
+            let single = &openers.single[2 * usize::from(after_o) + usize::from(before_o)];
+            let mut best = (NEG, O);
+            for (t, (&s, &e)) in single.iter().zip(&emit[..N_TAGS]).enumerate() {
+                let s = s + i64::from(e);
+                if s > best.0 {
+                    best = (s, t as u8);
+                }
+            }
+            out.push(best.1);
+            return;
+        }
+        let (_, _, ok_end) = allowed_tables();
+        let start = &openers.start[usize::from(after_o)];
+        let end = &openers.end[usize::from(before_o)];
         let trans: &[i32; N_TAGS * N_TAGS] = tr.trans[..].try_into().expect("17 x 17 scores");
         let emit = &emit[..n * N_TAGS];
         // Only the scores of the previous token are kept; the best path is
         // read from the back pointers.
-        let mut prev = [NEG; N_TAGS];
-        for t in 0..N_TAGS {
-            if ok_start[t] {
-                prev[t] = i64::from(start[t]) + i64::from(emit[t]);
-            }
-        }
-        if n == 1 {
-            // The most common run: one token between two that are `O`.
-            out.push(best_last(&prev, end, ok_end));
-            return;
-        }
+        // A tag that may not start is NEG plus its emission: far below
+        // any real score still.
+        let mut prev: [i64; N_TAGS] = std::array::from_fn(|t| start[t] + i64::from(emit[t]));
         self.back.clear();
         self.back.resize(n * N_TAGS, 0);
         // O, B-x and U-x follow a closed tag (O, L-y, U-y). Coming from
@@ -291,7 +340,7 @@ impl Viterbi {
         // most any transition into an opener beats the one from `O`.
         // Tags further below are not tried (usually all of them); the
         // result is that of the full maximum.
-        let Openers { from_o, reach } = *openers;
+        let (from_o, reach) = (openers.from_o, openers.reach);
         for (em, back) in emit
             .chunks_exact(N_TAGS)
             .zip(self.back.chunks_exact_mut(N_TAGS))
@@ -367,7 +416,6 @@ impl Viterbi {
         tags: &mut [u8],
     ) {
         let n = outside.len();
-        let (after_o, before_o) = (tr.after_o(), tr.before_o());
         let mut a = 0;
         while a < n {
             if outside[a] {
@@ -375,14 +423,12 @@ impl Viterbi {
                 continue;
             }
             let b = outside[a..].iter().position(|&o| o).map_or(n, |k| a + k);
-            let start = if a == 0 { &tr.start[..] } else { &after_o };
-            let end = if b == n { &tr.end[..] } else { &before_o };
             self.decode_run(
                 &emit[a * N_TAGS..b * N_TAGS],
                 b - a,
                 tr,
                 openers,
-                (start, end),
+                (a > 0, b < n),
                 run_tags,
             );
             tags[a..b].copy_from_slice(run_tags);
@@ -393,12 +439,12 @@ impl Viterbi {
 
 /// The best last tag of a path whose scores up to it are `prev`.
 #[inline]
-fn best_last(prev: &[i64; N_TAGS], end: &[i32], ok_end: &[bool; N_TAGS]) -> u8 {
+fn best_last(prev: &[i64; N_TAGS], end: &[i64; N_TAGS], ok_end: &[bool; N_TAGS]) -> u8 {
     let mut best = NEG;
     let mut arg = O;
     for t in 0..N_TAGS {
         if ok_end[t] && prev[t] > NEG {
-            let s = prev[t] + i64::from(end[t]);
+            let s = prev[t] + end[t];
             if s > best {
                 best = s;
                 arg = t as u8;

@@ -21,7 +21,9 @@ use std::ops::Range;
 use crate::decode::{split, Part, N_TAGS, N_TYPES, O};
 use crate::lexicon::{in_name, never_in_name_first, InName, Lexicon, PhraseCache, NO_PHRASE};
 use crate::table::ScratchTable;
-use crate::text::{analyse, combine, flag, hash_lower, hash_title, prefixes, suffixes, WordInfo};
+use crate::text::{
+    analyse, combine, flag, hash_lower, hash_title, mix, prefixes, suffixes, WordInfo,
+};
 
 /// Per-token sentence context bits.
 mod ctx {
@@ -109,13 +111,24 @@ pub(crate) struct DocContext {
     /// Per token: certainly outside every name ([`DocContext::mark_outside`]),
     /// so tagging need not score it.
     pub outside: Vec<bool>,
+    /// Scratch for [`DocContext::mark_outside`]: a sentence's tokens
+    /// decided after the words that follow them.
+    outside_later: Vec<u32>,
     /// Per token: within two tokens of a token tagging scores, in its
     /// sentence, so that its features are needed ([`Scope`]).
     pub near_scored: Vec<bool>,
     /// Scratch: per token, its [`Role`].
     role: Vec<Role>,
-    /// Scratch: lower-cased key -> [`seen`] bits.
-    seen_map: ScratchTable,
+    /// Numbers of the lower-case keys of the words analysed since
+    /// [`DocContext::lex_cache`] was last reset (`key -> number`), so that
+    /// a document's casing of a word is an array slot, not a hash-table
+    /// entry per token.
+    key_numbers: ScratchTable,
+    /// Per token: the number of its lower-case key.
+    key_number: Vec<u32>,
+    /// Scratch, per key number: the [`seen`] bits of the key in the
+    /// document (valid for the keys of its tokens only).
+    key_seen: Vec<u8>,
     /// Per token: [`Lexicon::first_step`].
     gaz_first: Vec<u32>,
     /// Per token: the cluster path of the word as written, 0 if none.
@@ -146,6 +159,8 @@ struct LexEntry {
     case: u8,
     /// How the word may stand in a name, whatever its context.
     role: Role,
+    /// The number of the word's lower-case key ([`DocContext::key_numbers`]).
+    key_number: u32,
 }
 
 /// How a word may stand in a name, as far as the word alone tells
@@ -217,6 +232,12 @@ const LEX_CACHE: usize = 16384;
 
 const _: () = assert!(std::mem::size_of::<LexEntry>() == 72);
 
+/// Key numbers ([`DocContext::key_numbers`]) before a document starts
+/// afresh, forgetting them and the lexicon cache that holds them: bounds
+/// the memory a long run's growing vocabulary takes (at most 4 MB: 29
+/// bytes per number, with the table's empty half).
+const MAX_KEY_NUMBERS: usize = 1 << 17;
+
 /// Words of up to this many bytes (most words) are cached by their bytes,
 /// so that a hit needs no analysis.
 const SHORT_WORD: usize = 8;
@@ -263,6 +284,7 @@ impl LexEntry {
         exact_cluster: 0,
         case: 0,
         role: Role::Any,
+        key_number: 0,
     };
 
     /// The cache identity of `word`: `(id, id_len)`. A longer word is
@@ -284,7 +306,14 @@ impl LexEntry {
         }
     }
 
-    fn new(lex: &Lexicon, w: WordInfo, word: &str, id: u64, id_len: u8) -> LexEntry {
+    fn new(
+        lex: &Lexicon,
+        w: WordInfo,
+        word: &str,
+        (id, id_len): (u64, u8),
+        key_numbers: &mut ScratchTable,
+    ) -> LexEntry {
+        let next_number = key_numbers.len() as u32;
         let content = w.flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) != 0;
         let case = lex.case_stats.get(w.key).unwrap_or(0) as u8;
         LexEntry {
@@ -303,6 +332,7 @@ impl LexEntry {
             },
             case,
             role: Role::of(&w, word, case),
+            key_number: *key_numbers.entry(w.key, next_number),
         }
     }
 }
@@ -326,6 +356,11 @@ impl DocContext {
         scope: Scope,
     ) {
         let n = words.len();
+        if self.key_numbers.len() >= MAX_KEY_NUMBERS {
+            // The cached words hold the numbers.
+            self.key_numbers.clear();
+            self.lex_cache_id = 0;
+        }
         if cache_id != 0 && self.lex_cache_id != cache_id {
             self.lex_cache.clear();
             self.lex_cache.resize(LEX_CACHE, LexEntry::EMPTY);
@@ -337,6 +372,7 @@ impl DocContext {
         self.role.clear();
         self.gaz_first.clear();
         self.exact_cluster.clear();
+        self.key_number.clear();
         // A loop of its own: its probes of the cache are independent of
         // each other, and with little work between them many are under
         // way at once.
@@ -355,17 +391,30 @@ impl DocContext {
                     // The newest word goes first, the one it displaces
                     // second: a word survives one other word of its set.
                     ways[1] = ways[0];
-                    ways[0] = LexEntry::new(lex, analyse(word), word, id, id_len);
+                    ways[0] = LexEntry::new(
+                        lex,
+                        analyse(word),
+                        word,
+                        (id, id_len),
+                        &mut self.key_numbers,
+                    );
                     ways[0]
                 }
             } else {
-                LexEntry::new(lex, analyse(word), word, id, id_len)
+                LexEntry::new(
+                    lex,
+                    analyse(word),
+                    word,
+                    (id, id_len),
+                    &mut self.key_numbers,
+                )
             };
             self.info.push(e.info);
             self.case.push(e.case);
             self.role.push(e.role);
             self.gaz_first.push(e.gaz_first);
             self.exact_cluster.push(e.exact_cluster);
+            self.key_number.push(e.key_number);
         }
         self.ctx.clear();
         self.ctx.resize(n, 0);
@@ -375,7 +424,6 @@ impl DocContext {
         self.cluster.resize(n, 0);
         self.seen.clear();
         self.seen.resize(n, 0);
-        self.seen_map.clear();
 
         for sent in sentences {
             let (mut alpha, mut caps) = (0usize, 0usize);
@@ -459,9 +507,12 @@ impl DocContext {
             );
         }
 
-        let mut outside = std::mem::take(&mut self.outside);
-        self.mark_outside(words, sentences, &mut outside);
-        self.outside = outside;
+        let (mut outside, mut later) = (
+            std::mem::take(&mut self.outside),
+            std::mem::take(&mut self.outside_later),
+        );
+        self.mark_outside(words, sentences, &mut outside, &mut later);
+        (self.outside, self.outside_later) = (outside, later);
         self.near_scored.clear();
         match scope {
             Scope::AllTokens => self.near_scored.resize(n, true),
@@ -477,7 +528,13 @@ impl DocContext {
         }
 
         // Document-level casing of each word (of every word: any
-        // occurrence counts).
+        // occurrence counts), by key number.
+        if self.key_seen.len() < self.key_numbers.len() {
+            self.key_seen.resize(self.key_numbers.len(), 0);
+        }
+        for &k in &self.key_number {
+            self.key_seen[k as usize] = 0;
+        }
         for i in 0..n {
             let f = self.info[i].flags;
             if f & flag::HAS_ALPHA == 0 {
@@ -494,15 +551,13 @@ impl DocContext {
                     bits |= seen::CAP_MID;
                 }
             }
-            if bits != 0 {
-                *self.seen_map.entry(self.info[i].key, 0) |= u32::from(bits);
-            }
+            self.key_seen[self.key_number[i] as usize] |= bits;
         }
         // The casing and the clusters only of the words whose features
         // are needed (the others keep 0).
         for i in 0..n {
             if self.near_scored[i] && self.info[i].flags & flag::HAS_ALPHA != 0 {
-                self.seen[i] = self.seen_map.get(self.info[i].key).unwrap_or(0) as u8;
+                self.seen[i] = self.key_seen[self.key_number[i] as usize];
             }
         }
 
@@ -553,6 +608,7 @@ impl DocContext {
         words: &W,
         sentences: &[Range<usize>],
         outside: &mut Vec<bool>,
+        later: &mut Vec<u32>,
     ) {
         outside.clear();
         outside.resize(words.len(), false);
@@ -562,36 +618,44 @@ impl DocContext {
             {
                 continue;
             }
+            // Words inside names after an outside word are outside: this
+            // forward pass carries that along a run of them. The words that
+            // may not end a name and the numbers are noted for the passes
+            // below, which need the words after them.
+            later.clear();
+            let mut previous_outside = true;
             for i in sent.clone() {
-                outside[i] = match self.role[i] {
+                let out = match self.role[i] {
                     Role::Punct | Role::Lower(InName::Never) => true,
-                    Role::Any | Role::Lower(_) | Role::Number => false,
+                    Role::Any => false,
+                    Role::Lower(InName::Inside) => {
+                        later.push(i as u32);
+                        previous_outside
+                    }
+                    Role::Lower(InName::NotLast) | Role::Number => {
+                        later.push(i as u32);
+                        false
+                    }
                     // `Google, Inc.`, `Martin Luther King, Jr.`
                     Role::Comma => !(i + 1 < sent.end && is_name_suffix(words.word(i + 1))),
                     Role::Opener => self.ctx[i] & ctx::FIRST != 0,
                 };
+                outside[i] = out;
+                previous_outside = out;
             }
-            // Words inside names after an outside word are outside (a
-            // forward pass carries this along a run of them), and so are
-            // words that may not end a name before one (a backward pass);
-            // then no word is left with an outside neighbour it needs.
-            for i in sent.clone() {
-                if self.role[i] == Role::Lower(InName::Inside)
-                    && (i == sent.start || outside[i - 1])
-                {
-                    outside[i] = true;
-                }
-            }
-            for i in sent.clone().rev() {
-                if matches!(self.role[i], Role::Lower(InName::Inside | InName::NotLast))
-                    && (i + 1 == sent.end || outside[i + 1])
-                {
+            // Words that may not end a name before an outside word are
+            // outside (a backward pass); then no word is left with an
+            // outside neighbour it needs.
+            for &i in later.iter().rev() {
+                let i = i as usize;
+                if matches!(self.role[i], Role::Lower(_)) && (i + 1 == sent.end || outside[i + 1]) {
                     outside[i] = true;
                 }
             }
             // A number between words outside every name is no part of one
             // (`rose 12 pct`, `in 1987 ,`).
-            for i in sent.clone() {
+            for &i in later.iter() {
+                let i = i as usize;
                 if self.role[i] == Role::Number
                     && (i == sent.start || outside[i - 1])
                     && (i + 1 == sent.end || outside[i + 1])
@@ -720,10 +784,13 @@ pub(crate) fn token_key(dc: &DocContext, i: usize) -> u64 {
     let w = &dc.info[i];
     let g = dc.gaz[i];
     let bits = u64::from(dc.ctx[i]) | u64::from(dc.seen[i]) << 8 | u64::from(dc.cluster[i]) << 16;
-    combine(
-        combine(combine(w.exact, w.key), bits),
-        combine(g as u64, (g >> 64) as u64),
-    )
+    // `exact` and `key` are hashes already: a multiply keeps them apart
+    // without a mix. The gazetteer bits (most often none: `mix(0) == 0`)
+    // are mixed before they meet the context bits, so that no two sets of
+    // them cancel out.
+    let word = w.exact.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ w.key;
+    let gaz = mix(g as u64 ^ ((g >> 64) as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f));
+    mix(word.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ bits ^ gaz)
 }
 
 /// Emits the first-stage features of token `i` that depend on the token
@@ -893,8 +960,11 @@ pub(crate) fn bigram_features(
 /// First-stage labels of each word, counted over the document.
 #[derive(Debug, Default)]
 pub(crate) struct Aggregates {
-    /// key -> index into `counts`.
-    index: ScratchTable,
+    /// Per key number ([`DocContext::key_number`]): index into `counts`,
+    /// or `u32::MAX` (for every key but those in `numbered`).
+    count_of_key: Vec<u32>,
+    /// The key numbers given a row of `counts`.
+    numbered: Vec<u32>,
     /// Per word: count of (type, part) with part 0 B, 1 I, 2 L, 3 U, and
     /// at `N_TYPES * 4` the number of occurrences.
     counts: Vec<[u16; N_TYPES * 4 + 1]>,
@@ -916,7 +986,12 @@ impl Aggregates {
     /// Counts the first-stage `tags` of every capitalised word (and of
     /// every word of a lower-case sentence).
     pub(crate) fn compute(&mut self, dc: &DocContext, tags: &[u8]) {
-        self.index.clear();
+        for k in self.numbered.drain(..) {
+            self.count_of_key[k as usize] = u32::MAX;
+        }
+        if self.count_of_key.len() < dc.key_numbers.len() {
+            self.count_of_key.resize(dc.key_numbers.len(), u32::MAX);
+        }
         self.counts.clear();
         self.slot.clear();
         self.slot.resize(tags.len(), u32::MAX);
@@ -927,11 +1002,14 @@ impl Aggregates {
             {
                 continue;
             }
-            let next = self.counts.len() as u32;
-            let slot = *self.index.entry(dc.info[i].key, next);
-            if slot == next {
+            let k = dc.key_number[i];
+            let slot = &mut self.count_of_key[k as usize];
+            if *slot == u32::MAX {
+                *slot = self.counts.len() as u32;
                 self.counts.push([0; N_TYPES * 4 + 1]);
+                self.numbered.push(k);
             }
+            let slot = *slot;
             self.slot[i] = slot;
             let row = &mut self.counts[slot as usize];
             row[N_TYPES * 4] = row[N_TYPES * 4].saturating_add(1);
@@ -1119,6 +1197,40 @@ mod tests {
                 "{word:?}"
             );
         }
+    }
+
+    #[test]
+    fn key_numbers_start_afresh_with_the_same_answers() {
+        let model = crate::bundled_model().expect("the bundled model");
+        let text = "The Bank of England said Smith , of the bank , met SMITH in London .";
+        let words: Vec<&str> = text.split(' ').collect();
+        let analyse = |dc: &mut DocContext, words: &[&str]| {
+            let one_sentence = Range {
+                start: 0,
+                end: words.len(),
+            };
+            dc.compute(&model.lexicon, 7, words, &[one_sentence], Scope::AllTokens);
+            (dc.seen.clone(), dc.outside.clone(), dc.cluster.clone())
+        };
+        // The words of `text` take the first numbers, then stay in the
+        // lexicon cache through documents of 1000 new words each, up to
+        // the bound.
+        let mut busy = DocContext::default();
+        analyse(&mut busy, &words);
+        let filler: Vec<String> = (0..MAX_KEY_NUMBERS).map(|n| format!("w{n}")).collect();
+        for chunk in filler.chunks(1000) {
+            let mut doc: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            doc.extend(&words);
+            analyse(&mut busy, &doc);
+        }
+        assert!(busy.key_numbers.len() >= MAX_KEY_NUMBERS);
+        // New words in the next document must not share a number with a
+        // cached word.
+        let mut last = words.clone();
+        last.extend(["Then", "Zorbu", "and", "ZORBU", "saw", "the", "Qaxle", "."]);
+        let answers = analyse(&mut busy, &last);
+        assert!(busy.key_numbers.len() <= last.len(), "started afresh");
+        assert_eq!(answers, analyse(&mut DocContext::default(), &last));
     }
 
     /// The tokens [`DocContext::outside`] marks in `sentence`, split at

@@ -133,42 +133,78 @@ impl Lexicon {
         mut cache: Option<&mut PhraseCache>,
         out: &mut [u128],
     ) {
-        for start in sent.clone() {
-            if info[start].flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
+        for (start, &v) in sent.clone().zip(&first[sent.clone()]) {
+            // Most tokens begin no phrase: one look at `first` rules them
+            // out before their analysis is read or a phrase hash made.
+            if v == NO_PHRASE || info[start].flags & (flag::HAS_ALPHA | flag::HAS_DIGIT) == 0 {
                 continue;
             }
-            let mut h = phrase_step(PHRASE_SEED, info[start].key);
-            let mut v = first[start];
+            let kinds = v & !PREFIX_BIT;
+            if kinds != 0 {
+                out[start] |= kind_bits(kinds) << 3;
+            }
+            if v & PREFIX_BIT == 0 {
+                continue;
+            }
             let stop = sent.end.min(start + self.max_phrase as usize);
-            let mut end = start;
-            while v != NO_PHRASE {
-                let mut kinds = v & !PREFIX_BIT;
-                while kinds != 0 {
-                    let k = kinds.trailing_zeros();
-                    kinds &= kinds - 1;
-                    let base = 4 * k;
-                    if end == start {
-                        out[start] |= 1 << (base + 3);
-                    } else {
-                        out[start] |= 1 << base;
-                        for o in &mut out[start + 1..end] {
-                            *o |= 1 << (base + 1);
-                        }
-                        out[end] |= 1 << (base + 2);
-                    }
-                }
-                end += 1;
-                if v & PREFIX_BIT == 0 || end >= stop {
-                    break;
-                }
+            let mut h = phrase_step(PHRASE_SEED, info[start].key);
+            for end in start + 1..stop {
                 h = phrase_step(h, info[end].key);
-                v = match cache.as_deref_mut() {
+                let v = match cache.as_deref_mut() {
                     Some(cache) => cache.get(self, h),
                     None => self.gazetteer.get(h).unwrap_or(NO_PHRASE),
                 };
+                if v == NO_PHRASE {
+                    break;
+                }
+                let kinds = v & !PREFIX_BIT;
+                if kinds != 0 {
+                    let bits = kind_bits(kinds);
+                    out[start] |= bits;
+                    for o in &mut out[start + 1..end] {
+                        *o |= bits << 1;
+                    }
+                    out[end] |= bits << 2;
+                }
+                if v & PREFIX_BIT == 0 {
+                    break;
+                }
             }
         }
     }
+}
+
+/// Bit `4 * k` set for each kind bit `k` of `kinds` (part B of each kind;
+/// shift left by the part for the others).
+#[inline]
+fn kind_bits(kinds: u32) -> u128 {
+    /// Nine kind bits at a time, spread to every fourth bit.
+    const SPREAD9: [u64; 512] = {
+        let mut t = [0u64; 512];
+        let mut i = 0;
+        while i < 512 {
+            let mut k = 0;
+            while k < 9 {
+                if i & (1 << k) != 0 {
+                    t[i] |= 1 << (4 * k);
+                }
+                k += 1;
+            }
+            i += 1;
+        }
+        t
+    };
+    if kinds >> 18 != 0 {
+        // Not a value of [`Lexicon::add_phrase`]: bit by bit.
+        let mut bits = 0u128;
+        let mut rest = kinds;
+        while rest != 0 {
+            bits |= 1 << (4 * rest.trailing_zeros());
+            rest &= rest - 1;
+        }
+        return bits;
+    }
+    u128::from(SPREAD9[(kinds & 511) as usize]) | u128::from(SPREAD9[(kinds >> 9) as usize]) << 36
 }
 
 /// Entries of a [`PhraseCache`] (a power of two).
@@ -339,5 +375,21 @@ mod tests {
         assert_eq!(out[2], 1u128 << (4 * kind::PARTY));
         assert_eq!(out[3], 1u128 << (4 * kind::PARTY + 2));
         assert_eq!(out[4], 0);
+    }
+
+    #[test]
+    fn kind_bits_spreads_every_kind_to_its_nibble() {
+        for kinds in (0..1u32 << 18)
+            .step_by(7)
+            .chain([1 << 17, (1 << 18) - 1, 1 << 30])
+        {
+            let mut want = 0u128;
+            for k in 0..31 {
+                if kinds & (1 << k) != 0 {
+                    want |= 1 << (4 * k);
+                }
+            }
+            assert_eq!(kind_bits(kinds), want, "{kinds:#x}");
+        }
     }
 }

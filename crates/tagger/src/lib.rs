@@ -93,6 +93,7 @@ thread_local! {
 struct Work {
     scratch: model::Scratch,
     sentences: Vec<Range<usize>>,
+    clustering: coref::Clustering,
 }
 
 impl Tagger {
@@ -131,15 +132,23 @@ impl Tagger {
             // lists are set on lines of their own whatever the segmenter
             // made of them).
             work.sentences.clear();
+            let text = doc.text.as_bytes();
             for r in doc.sentences.iter().map(|s| s.token_range()) {
                 if r.end > doc.tokens.len() || r.start > r.end {
                     continue;
                 }
                 let mut start = r.start;
-                for t in r.start + 1..r.end {
-                    let gap =
-                        doc.tokens[t - 1].span.end as usize..doc.tokens[t].span.start as usize;
-                    if doc.text.get(gap).is_some_and(|g| g.contains('\n')) {
+                for (t, pair) in (r.start + 1..).zip(doc.tokens[r.clone()].windows(2)) {
+                    let gap = pair[0].span.end as usize..pair[1].span.start as usize;
+                    // Most gaps are a space or nothing: no search call for
+                    // them, and the char boundaries are checked (as
+                    // `str::get` does) only around a line break.
+                    let line_break = match text.get(gap.clone()) {
+                        None | Some([]) => false,
+                        Some([b]) => *b == b'\n',
+                        Some(g) => g.contains(&b'\n'),
+                    };
+                    if line_break && doc.text.get(gap).is_some() {
                         work.sentences.push(start..t);
                         start = t;
                     }
@@ -173,17 +182,24 @@ impl Tagger {
                 });
             }
             doc.entities = entities;
-            coref::mark_abbreviated_titles(doc, &self.model.lexicon, &mut work.scratch.dc);
-            coref::strip_leading_titles(doc, &work.scratch.dc);
-            rules::add_numeric_entities(doc);
+            coref::mark_abbreviated_titles(&words, &self.model.lexicon, &mut work.scratch.dc);
+            coref::strip_leading_titles(&mut doc.entities, &doc.tokens, &work.scratch.dc);
+            rules::add_numeric_entities(&mut doc.entities, &doc.tokens, &doc.sentences, &words);
             // Only a caller's own tokenization can make whitespace a token
             // (or all that is left of a mention after its title); it names
-            // nothing.
+            // nothing. (A letter or digit first, the usual case, settles it
+            // without trimming.)
             let text = &doc.text;
-            doc.entities
-                .retain(|e| !e.span.text(text).trim().is_empty());
+            doc.entities.retain(|e| {
+                let s = e.span.text(text);
+                s.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) || !s.trim().is_empty()
+            });
             doc.entities.sort_by_key(|e| (e.span.start, e.span.end));
-            coref::cluster(doc, &work.scratch.dc);
+            let clusters = coref::cluster(doc, &words, &work.scratch.dc, &mut work.clustering);
+            for (e, id) in doc.entities.iter_mut().zip(work.clustering.cluster_ids()) {
+                e.cluster = id;
+            }
+            doc.clusters = clusters;
         });
     }
 }

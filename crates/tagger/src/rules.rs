@@ -1,34 +1,113 @@
 //! Rule-based `DATE`, `TIME`, `MONEY` and `PERCENT` entities: patterns over
 //! tokens, applied where the learned model found nothing.
 
-use document::{Document, Entity, Label, Span};
+use document::{Entity, Label, Sentence, Span, Token};
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-const MONTH_ABBREVS: [&str; 11] = [
-    "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.",
-];
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+/// What a word that may start a pattern is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StartWord {
+    /// `January` (and `May`, a month only next to a number).
+    Month,
+    /// `Jan.`, `Sept.`
+    MonthAbbrev,
+    /// `Monday`
+    Weekday,
+    /// `millions` (of dollars)
+    Multitude,
+    /// `today`, `yesterday`, `tomorrow`
+    NearDay,
+    /// `last`, `next`, `this`, `past` (week)
+    Relative,
+}
+
+/// The words that may start a pattern below (with digits and currency
+/// symbols), lower case.
+#[rustfmt::skip]
+const START_WORDS: [(&str, StartWord); 42] = {
+    use StartWord::*;
+    [
+        ("january", Month), ("february", Month), ("march", Month), ("april", Month),
+        ("may", Month), ("june", Month), ("july", Month), ("august", Month),
+        ("september", Month), ("october", Month), ("november", Month), ("december", Month),
+        ("jan.", MonthAbbrev), ("feb.", MonthAbbrev), ("mar.", MonthAbbrev),
+        ("apr.", MonthAbbrev), ("jun.", MonthAbbrev), ("jul.", MonthAbbrev),
+        ("aug.", MonthAbbrev), ("sep.", MonthAbbrev), ("sept.", MonthAbbrev),
+        ("oct.", MonthAbbrev), ("nov.", MonthAbbrev),
+        ("monday", Weekday), ("tuesday", Weekday), ("wednesday", Weekday),
+        ("thursday", Weekday), ("friday", Weekday), ("saturday", Weekday), ("sunday", Weekday),
+        ("millions", Multitude), ("billions", Multitude), ("trillions", Multitude),
+        ("thousands", Multitude), ("hundreds", Multitude),
+        ("today", NearDay), ("yesterday", NearDay), ("tomorrow", NearDay),
+        ("last", Relative), ("next", Relative), ("this", Relative), ("past", Relative),
+    ]
+};
+
+/// Longest word of [`START_WORDS`], plus one.
+const START_LEN: usize = 10;
+
+/// Per length in bytes and lower-case first letter, a bit per word of
+/// [`START_WORDS`] with them: a word is compared with the one or two
+/// candidates it may be, not with all forty.
+const START_INDEX: [[u64; 26]; START_LEN] = {
+    let mut index = [[0u64; 26]; START_LEN];
+    let mut k = 0;
+    while k < START_WORDS.len() {
+        let w = START_WORDS[k].0.as_bytes();
+        assert!(w.len() < START_LEN && w[0].is_ascii_lowercase() && k < 64);
+        index[w.len()][(w[0] - b'a') as usize] |= 1 << k;
+        k += 1;
+    }
+    index
+};
+
+/// Per lower-case first and second letter, a bit per length in bytes of
+/// the words of [`START_WORDS`] that begin with them.
+const START_PAIRS: [[u16; 26]; 26] = {
+    let mut pairs = [[0u16; 26]; 26];
+    let mut k = 0;
+    while k < START_WORDS.len() {
+        let w = START_WORDS[k].0.as_bytes();
+        assert!(w.len() < 16 && w[0].is_ascii_lowercase() && w[1].is_ascii_lowercase());
+        pairs[(w[0] - b'a') as usize][(w[1] - b'a') as usize] |= 1 << w.len();
+        k += 1;
+    }
+    pairs
+};
+
+/// Whether a word has the first two letters and the length of a word of
+/// [`START_WORDS`] ([`START_PAIRS`]): a few operations rule out nearly all
+/// words.
+fn may_be_start_word(b: &[u8]) -> bool {
+    let [first, second, ..] = *b else {
+        return false;
+    };
+    // `| 0x20` lower-cases an ASCII letter, and makes a lower-case letter
+    // of no other byte.
+    let (first, second) = (first | 0x20, second | 0x20);
+    first.is_ascii_lowercase()
+        && second.is_ascii_lowercase()
+        && b.len() < 16
+        && START_PAIRS[usize::from(first - b'a')][usize::from(second - b'a')] & (1 << b.len()) != 0
+}
+
+/// Which of [`START_WORDS`] the word is, case-insensitively.
+fn start_word(w: &str) -> Option<StartWord> {
+    let b = w.as_bytes();
+    let first = b.first()?.to_ascii_lowercase();
+    if b.len() >= START_LEN || !first.is_ascii_lowercase() {
+        return None;
+    }
+    let mut candidates = START_INDEX[b.len()][usize::from(first - b'a')];
+    while candidates != 0 {
+        let (word, kind) = START_WORDS[candidates.trailing_zeros() as usize];
+        if word.eq_ignore_ascii_case(w) {
+            return Some(kind);
+        }
+        candidates &= candidates - 1;
+    }
+    None
+}
+
 const SCALES: [&str; 12] = [
     "million", "billion", "trillion", "bn", "m", "mn", "mln", "bln", "thousand", "k", "tn", "b",
 ];
@@ -41,66 +120,16 @@ const YEAR_LEADS: [&str; 18] = [
     "mid", "during", "between", "through", "and", "year",
 ];
 
-/// The other words that may start a pattern below (with the months,
-/// weekdays and currency symbols).
-const WORD_STARTS: [&str; 12] = [
-    "millions",
-    "billions",
-    "trillions",
-    "thousands",
-    "hundreds",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "last",
-    "next",
-    "this",
-    "past",
-];
-
-/// The lists of the words that may start a pattern.
-const START_LISTS: [&[&str]; 4] = [&WORD_STARTS, &MONTHS, &MONTH_ABBREVS, &WEEKDAYS];
-
-/// Per length in bytes, a bit per (lower-case) first letter of the words of
-/// [`START_LISTS`]: most words can then be ruled out without comparing
-/// them with the forty words of the lists.
-const START_LETTERS: [u32; 16] = {
-    let mut bits = [0u32; 16];
-    let mut l = 0;
-    while l < START_LISTS.len() {
-        let mut k = 0;
-        while k < START_LISTS[l].len() {
-            let w = START_LISTS[l][k].as_bytes();
-            assert!(w.len() < 16 && w[0].is_ascii_lowercase());
-            bits[w.len()] |= 1 << (w[0] - b'a');
-            k += 1;
-        }
-        l += 1;
-    }
-    bits
-};
-
-/// Whether an alphabetic word is one of [`START_LISTS`].
-fn is_start_word(w: &str) -> bool {
-    may_be_start_word(w.as_bytes()) && START_LISTS.iter().any(|list| eq_any(w, list))
-}
-
-/// Whether a word has the length and first letter of a word of
-/// [`START_LISTS`] ([`START_LETTERS`]).
-fn may_be_start_word(w: &[u8]) -> bool {
-    let first = w.first().map_or(0, u8::to_ascii_lowercase);
-    w.len() < START_LETTERS.len()
-        && first.is_ascii_lowercase()
-        && START_LETTERS[w.len()] & (1 << (first - b'a')) != 0
-}
-
 /// Whether a token may start a pattern of [`match_at`], by its first byte
-/// and length alone: most tokens are ruled out without looking further.
-fn may_start_pattern(w: &[u8]) -> bool {
-    match w.first() {
-        Some(b) if b.is_ascii_alphabetic() => {
+/// and, for a word, its being one of [`START_WORDS`]: most tokens are ruled
+/// out without looking further.
+fn may_start_pattern(w: &str) -> bool {
+    let b = w.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_alphabetic() => {
             // `US$`, `HK$`
-            may_be_start_word(w) || (w.len() <= 3 && w.last() == Some(&b'$'))
+            (b.len() <= 3 && b.last() == Some(&b'$'))
+                || (may_be_start_word(b) && start_word(w).is_some())
         }
         // Digits, `$`, and any other character (a currency symbol).
         Some(&b) => b.is_ascii_digit() || b == b'$' || !b.is_ascii(),
@@ -139,10 +168,21 @@ fn is_amount(w: &str) -> bool {
 }
 
 fn is_month(w: &str) -> bool {
-    // Both lists are among the start lists: most words are ruled out
-    // by their length and first letter.
-    may_be_start_word(w.as_bytes())
-        && ((eq_any(w, &MONTHS) && w.starts_with(char::is_uppercase)) || eq_any(w, &MONTH_ABBREVS))
+    is_month_word(w, start_word(w))
+}
+
+/// [`is_month`] of `w`, which is `start` of [`START_WORDS`].
+fn is_month_word(w: &str, start: Option<StartWord>) -> bool {
+    match start {
+        Some(StartWord::Month) => w.starts_with(char::is_uppercase),
+        Some(StartWord::MonthAbbrev) => true,
+        _ => false,
+    }
+}
+
+/// A weekday, capitalised (`Friday`; not `friday`, as in `girl friday`).
+fn is_weekday(w: &str, start: Option<StartWord>) -> bool {
+    start == Some(StartWord::Weekday) && w.starts_with(char::is_uppercase)
 }
 
 fn is_day(w: &str) -> bool {
@@ -229,7 +269,8 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
         return None;
     }
     // Most tokens are words that start no pattern: one test for them.
-    if w.starts_with(|c: char| c.is_ascii_alphabetic()) && !w.ends_with('$') && !is_start_word(w) {
+    let start = start_word(w);
+    if start.is_none() && w.starts_with(|c: char| c.is_ascii_alphabetic()) && !w.ends_with('$') {
         return None;
     }
     let at = |k: usize| words.get(i + k).copied().unwrap_or("");
@@ -271,10 +312,8 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
             return Some((n + 1, Label::Money));
         }
     }
-    if eq_any(
-        w,
-        &["millions", "billions", "trillions", "thousands", "hundreds"],
-    ) && at(1).eq_ignore_ascii_case("of")
+    if start == Some(StartWord::Multitude)
+        && at(1).eq_ignore_ascii_case("of")
         && eq_any(at(2), &CURRENCY_WORDS)
     {
         return Some((3, Label::Money));
@@ -292,10 +331,10 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
     if is_numeric_date(w) {
         return Some((1, Label::Date));
     }
-    if eq_any(w, &WEEKDAYS) && w.starts_with(char::is_uppercase) {
+    if is_weekday(w, start) {
         return Some((1, Label::Date));
     }
-    if is_month(w) {
+    if is_month_word(w, start) {
         // `May` the modal verb: a month only next to a number.
         let is_may = w.eq_ignore_ascii_case("may");
         let mut n = 1;
@@ -323,16 +362,16 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
     if w.len() == 5 && w.ends_with('s') && is_year(&w[..4]) {
         return Some((1, Label::Date));
     }
-    if eq_any(w, &["today", "yesterday", "tomorrow"]) {
+    if start == Some(StartWord::NearDay) {
         return Some((1, Label::Date));
     }
-    if eq_any(w, &["last", "next", "this", "past"])
+    if start == Some(StartWord::Relative)
         && (eq_any(
             at(1),
             &[
                 "week", "month", "year", "weekend", "summer", "winter", "spring", "autumn",
             ],
-        ) || (eq_any(at(1), &WEEKDAYS) && at(1).starts_with(char::is_uppercase)))
+        ) || is_weekday(at(1), start_word(at(1))))
         && i + 1 < words.len()
     {
         return Some((2, Label::Date));
@@ -340,45 +379,42 @@ fn match_at(words: &[&str], i: usize) -> Option<(usize, Label)> {
     None
 }
 
-/// Adds rule entities where the learned model found nothing. A rule match
-/// with a digit in it (`10:30 AM`, `$5 million`) also replaces learned
-/// entities lying wholly inside it (`AM` taken for a place).
-pub(crate) fn add_numeric_entities(doc: &mut Document) {
+/// Adds rule entities to `entities` where the learned model found
+/// nothing. A rule match with a digit in it (`10:30 AM`, `$5 million`)
+/// also replaces learned entities lying wholly inside it (`AM` taken for a
+/// place). `words` are the texts of `tokens`.
+pub(crate) fn add_numeric_entities(
+    entities: &mut Vec<Entity>,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    words: &[&str],
+) {
     const FREE: u32 = u32::MAX;
-    let mut owner = vec![FREE; doc.tokens.len()];
-    for (k, e) in doc.entities.iter().enumerate() {
+    debug_assert_eq!(tokens.len(), words.len());
+    let mut owner = vec![FREE; tokens.len()];
+    for (k, e) in entities.iter().enumerate() {
         for t in e.tokens.clone() {
             if let Some(c) = owner.get_mut(t as usize) {
                 *c = k as u32;
             }
         }
     }
-    let mut dropped = vec![false; doc.entities.len()];
+    let mut dropped = vec![false; entities.len()];
     let mut found = Vec::new();
-    let mut words: Vec<&str> = Vec::new();
-    for (si, sent) in doc.sentences.iter().enumerate() {
+    for (si, sent) in sentences.iter().enumerate() {
         let r = sent.token_range();
-        if r.end > doc.tokens.len() || r.start > r.end {
+        if r.end > tokens.len() || r.start > r.end {
             continue;
         }
-        let tokens = &doc.tokens[r.clone()];
-        let bytes = |t: &document::Token| {
-            let (a, b) = (t.span.start as usize, t.span.end as usize);
-            doc.text.as_bytes().get(a..b).unwrap_or_default()
-        };
-        // The words of the sentence, made once a token may start a pattern
-        // (most sentences hold none).
-        words.clear();
+        // Patterns look at the words of their sentence only.
+        let words = &words[r.clone()];
         let mut i = 0;
-        while i < tokens.len() {
-            if !may_start_pattern(bytes(&tokens[i])) {
+        while i < words.len() {
+            if !may_start_pattern(words[i]) {
                 i += 1;
                 continue;
             }
-            if words.is_empty() {
-                words.extend(tokens.iter().map(|t| t.span.text(&doc.text)));
-            }
-            if let Some((n, label)) = match_at(&words, i) {
+            if let Some((n, label)) = match_at(words, i) {
                 let n = n.min(words.len() - i);
                 let (a, b) = (r.start + i, r.start + i + n);
                 let free = owner[a..b].iter().all(|&o| o == FREE);
@@ -386,7 +422,7 @@ pub(crate) fn add_numeric_entities(doc: &mut Document) {
                     .iter()
                     .any(|w| w.bytes().any(|c| c.is_ascii_digit()));
                 let inside = owner[a..b].iter().filter(|&&o| o != FREE).all(|&o| {
-                    let e = &doc.entities[o as usize];
+                    let e = &entities[o as usize];
                     a as u32 <= e.tokens.start && e.tokens.end <= b as u32
                 });
                 if free || (numeric && inside) {
@@ -397,8 +433,8 @@ pub(crate) fn add_numeric_entities(doc: &mut Document) {
                     }
                     found.push(Entity {
                         span: Span {
-                            start: doc.tokens[a].span.start,
-                            end: doc.tokens[b - 1].span.end,
+                            start: tokens[a].span.start,
+                            end: tokens[b - 1].span.end,
                         },
                         label,
                         tokens: a as u32..b as u32,
@@ -414,12 +450,12 @@ pub(crate) fn add_numeric_entities(doc: &mut Document) {
     }
     if dropped.iter().any(|&d| d) {
         let mut k = 0;
-        doc.entities.retain(|_| {
+        entities.retain(|_| {
             k += 1;
             !dropped[k - 1]
         });
     }
-    doc.entities.extend(found);
+    entities.extend(found);
 }
 
 #[cfg(test)]
@@ -437,11 +473,37 @@ mod tests {
             "Thursday", "4/8/2022", "February", "1990s", "$1.13bn", "£600m", "$", "US$", "hk$",
             "76%", "5", "millions", "10:30", "today", "last", "Sept.", "€",
         ] {
-            assert!(may_start_pattern(w.as_bytes()), "{w}");
+            assert!(may_start_pattern(w), "{w}");
         }
         for w in ["the", "Reuters", ",", "(", "US$5m", "of", "Reuters", ""] {
-            assert!(!may_start_pattern(w.as_bytes()), "{w}");
+            assert!(!may_start_pattern(w), "{w}");
         }
+    }
+
+    #[test]
+    fn start_words_are_found_by_their_pair_and_index() {
+        for (w, kind) in START_WORDS {
+            let upper = w.to_ascii_uppercase();
+            for w in [w, upper.as_str()] {
+                assert!(may_be_start_word(w.as_bytes()), "{w}");
+                assert_eq!(start_word(w), Some(kind), "{w}");
+            }
+        }
+        for w in [
+            "the",
+            "said",
+            "Marc",
+            "thus",
+            "Mayor",
+            "sept",
+            "Sep",
+            "t",
+            "",
+            "\u{e9}t\u{e9}",
+        ] {
+            assert_eq!(start_word(w), None, "{w}");
+        }
+        assert!(!may_be_start_word(b"said"));
     }
 
     #[test]

@@ -240,7 +240,7 @@ impl ScratchTable {
     }
 
     /// The value for `key`, if present.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn get(&self, key: u64) -> Option<u32> {
         if self.keys.is_empty() {
             return None;
@@ -255,6 +255,11 @@ impl ScratchTable {
                 _ => at = (at + 1) & mask,
             }
         }
+    }
+
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.used.len()
     }
 
     /// Forgets every entry, slot by filled slot; a table far larger than

@@ -462,6 +462,14 @@ fn analyse_any(word: &str) -> WordInfo {
 #[inline]
 pub(crate) fn prefixes(word: &str, max: usize, mut f: impl FnMut(usize, u64)) {
     let mut h = Hasher::new();
+    if word.is_ascii() {
+        // The same hashes without decoding and re-encoding each char.
+        for (n, &b) in word.as_bytes().iter().take(max).enumerate() {
+            h.byte(b.to_ascii_lowercase());
+            f(n + 1, h.finish());
+        }
+        return;
+    }
     for (n, c) in word.chars().take(max).enumerate() {
         h.char(lower_char(c));
         f(n + 1, h.finish());
@@ -473,6 +481,13 @@ pub(crate) fn prefixes(word: &str, max: usize, mut f: impl FnMut(usize, u64)) {
 #[inline]
 pub(crate) fn suffixes(word: &str, max: usize, mut f: impl FnMut(usize, u64)) {
     let mut h = Hasher::new();
+    if word.is_ascii() {
+        for (n, &b) in word.as_bytes().iter().rev().take(max).enumerate() {
+            h.byte(b.to_ascii_lowercase());
+            f(n + 1, h.finish());
+        }
+        return;
+    }
     for (n, c) in word.chars().rev().take(max).enumerate() {
         h.char(lower_char(c));
         f(n + 1, h.finish());
@@ -482,6 +497,27 @@ pub(crate) fn suffixes(word: &str, max: usize, mut f: impl FnMut(usize, u64)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_affixes_hash_as_chars_do() {
+        // The hashes the model was trained with: char by char.
+        let by_chars = |chars: Vec<char>| -> Vec<(usize, u64)> {
+            let mut h = Hasher::new();
+            let mut out = Vec::new();
+            for (n, c) in chars.into_iter().take(4).enumerate() {
+                h.char(lower_char(c));
+                out.push((n + 1, h.finish()));
+            }
+            out
+        };
+        for word in ["Hello", "NATO", "a", "U.S.", "Zürich", "café"] {
+            let (mut pre, mut suf) = (Vec::new(), Vec::new());
+            prefixes(word, 4, |n, h| pre.push((n, h)));
+            suffixes(word, 4, |n, h| suf.push((n, h)));
+            assert_eq!(pre, by_chars(word.chars().collect()), "{word}");
+            assert_eq!(suf, by_chars(word.chars().rev().collect()), "{word}");
+        }
+    }
 
     #[test]
     fn shapes_collapse_runs() {
