@@ -1058,9 +1058,11 @@ impl WordFields {
 const CACHED_WORD: usize = 16;
 
 /// log2 of the number of [`WordCache`] slots: a megabyte of BBC news has
-/// ~12,000 distinct short words, and with 8192 slots one lookup in six
-/// missed, one in eight with 16384 (512 KiB, within a core's second-level
-/// cache).
+/// ~12,000 distinct short words, and with 8192 direct-mapped slots one
+/// lookup in six missed, one in eight with 16384 (512 KiB, within a core's
+/// second-level cache); as 8192 sets of two ways, one in ten (on that
+/// megabyte 14,239 of 141,404 lookups instead of 17,644; on the whole BBC
+/// corpus 60,174 words computed instead of 82,942).
 const WORD_CACHE_BITS: u32 = 14;
 
 /// One slot of the [`WordCache`]: a word of up to [`CACHED_WORD`] bytes,
@@ -1090,7 +1092,8 @@ const EMPTY_SLOT: CachedWord = CachedWord {
 
 const _: () = assert!(std::mem::size_of::<CachedWord>() == 32);
 
-/// A direct-mapped cache of [`WordFields`] by the word's bytes: news text
+/// A two-way set-associative cache of [`WordFields`] by the word's bytes
+/// (see [`WarmCache::miss`]): news text
 /// repeats a few thousand words, and a hit spares the lexicon lookup (a
 /// probe of a table several times the size of the first-level cache) and
 /// the checks on the word's characters. It lives with the thread's spare
