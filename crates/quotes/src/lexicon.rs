@@ -153,7 +153,7 @@ impl Hasher for FxHasher {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A word of up to [`MAX_WORD`] bytes as four little-endian `u64`s, zero
 /// padded: hashing and comparing it takes a few register operations.
@@ -772,7 +772,7 @@ impl Lexicon {
             }
         }
         lex.load_role_nouns();
-        let mut lemma_ids = HashMap::new();
+        let mut lemma_ids = FxMap::default();
         lex.load_cues(CUES, &mut lemma_ids);
         lex.load_cues(EXTRA_CUES, &mut lemma_ids);
         lex.table = WordTable::build(&lex.words);
@@ -789,12 +789,22 @@ impl Lexicon {
     }
 
     fn entry_mut(&mut self, word: &str) -> &mut Entry {
-        let key: Box<[u8]> = word.to_lowercase().into_bytes().into_boxed_slice();
-        let next = self.entries.len() as u32;
-        let idx = *self.words.entry(key).or_insert(next);
-        if idx == next {
-            self.entries.push(Entry::default());
-        }
+        // Most words are listed in lowercase, many more than once: the key
+        // is allocated only for a new word.
+        let lower = if word.bytes().any(|b| !b.is_ascii_lowercase()) {
+            std::borrow::Cow::Owned(word.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        let idx = match self.words.get(lower.as_bytes()) {
+            Some(&idx) => idx,
+            None => {
+                let idx = self.entries.len() as u32;
+                self.words.insert(lower.as_bytes().into(), idx);
+                self.entries.push(Entry::default());
+                idx
+            }
+        };
         &mut self.entries[idx as usize]
     }
 
@@ -819,10 +829,9 @@ impl Lexicon {
         }
     }
 
-    fn load_cues(&mut self, tsv: &str, lemma_ids: &mut HashMap<String, u16>) {
+    fn load_cues<'t>(&mut self, tsv: &'t str, lemma_ids: &mut FxMap<&'t str, u16>) {
         for line in tsv.lines().skip(1) {
-            let cols: Vec<&str> = line.split('\t').collect();
-            let [form, lemma, tag, core] = cols[..] else {
+            let Some([form, lemma, tag, core]) = tab_fields(line) else {
                 continue;
             };
             let core = core == "yes";
@@ -837,9 +846,10 @@ impl Lexicon {
             } else {
                 CueTag::Base
             };
-            let words: Vec<&str> = form.split(' ').collect();
+            let mut words = form.split(' ');
+            let first = words.next().unwrap_or_default();
             let next = lemma_ids.len() as u16;
-            let lemma_id = *lemma_ids.entry(lemma.to_string()).or_insert(next);
+            let lemma_id = *lemma_ids.entry(lemma).or_insert(next);
             if lemma_id == next {
                 self.lemmas.push(lemma.into());
             }
@@ -850,9 +860,9 @@ impl Lexicon {
                 tag,
                 core,
                 takes_object,
-                rest: words[1..].iter().map(|w| (*w).into()).collect(),
+                rest: words.map(Into::into).collect(),
             });
-            let entry = self.entry_mut(words[0]);
+            let entry = self.entry_mut(first);
             entry.cues.push(cue_id);
             entry.classes |= class::CUE;
         }
@@ -961,6 +971,26 @@ impl Lexicon {
     }
 }
 
+/// The `N` tab-separated fields of `line`, or `None` if it has another
+/// number. The fields are short: a plain scan for each tab costs less than
+/// `split`'s searcher.
+pub(crate) fn tab_fields<const N: usize>(line: &str) -> Option<[&str; N]> {
+    let mut fields = [""; N];
+    let mut rest = line;
+    for (k, field) in fields.iter_mut().enumerate() {
+        let last = k + 1 == N;
+        match rest.as_bytes().iter().position(|&b| b == b'\t') {
+            Some(tab) if !last => {
+                *field = &rest[..tab];
+                rest = &rest[tab + 1..];
+            }
+            None if last => *field = rest,
+            _ => return None,
+        }
+    }
+    Some(fields)
+}
+
 #[inline]
 fn filter_slot(len: usize, first: u8) -> usize {
     len.min(MAX_WORD) * 32 + usize::from(first & 31)
@@ -999,6 +1029,28 @@ fn lowercase_into<'b>(word: &str, buf: &'b mut [u8; MAX_WORD]) -> Option<&'b [u8
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tab_fields_are_those_of_split() {
+        for line in [
+            "",
+            "a",
+            "a\tb",
+            "a\tb\tc",
+            "\t",
+            "\t\t",
+            "a\t",
+            "\tb",
+            "é\tü\tx",
+            "a b\tc d\t",
+        ] {
+            let split: Vec<&str> = line.split('\t').collect();
+            let want3 = <[&str; 3]>::try_from(split.as_slice()).ok();
+            assert_eq!(tab_fields::<3>(line), want3, "{line:?}");
+            let want1 = <[&str; 1]>::try_from(split.as_slice()).ok();
+            assert_eq!(tab_fields::<1>(line), want1, "{line:?}");
+        }
+    }
 
     #[test]
     fn cues_are_found_in_every_inflection_and_case() {

@@ -129,7 +129,15 @@ impl Default for QuoteAttributor {
 impl QuoteAttributor {
     /// An attributor with the bundled lexicons and cue statistics.
     pub fn new() -> Self {
-        Self::with_cue_stats(&CueStats::bundled())
+        let lex = Lexicon::bundled();
+        // As `with_cue_stats(&CueStats::bundled())`, without building the
+        // statistics' map of keys.
+        let decisions = stats::Decisions::bundled(&lex);
+        QuoteAttributor {
+            lex,
+            decisions,
+            doubled_apostrophes: false,
+        }
     }
 
     /// An attributor with the bundled lexicons and the given cue statistics

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
-use crate::lexicon::{CueTag, Lexicon};
+use crate::lexicon::{tab_fields, CueTag, FxMap, Lexicon};
 
 /// The statistics bundled with the crate.
 const BUNDLED: &str = include_str!("../data/cue_stats.tsv");
@@ -151,54 +151,19 @@ impl CueStats {
 
     /// Reads the TSV format written by [`CueStats::to_tsv`].
     pub fn parse(tsv: &str) -> Result<CueStats, CueStatsError> {
-        let mut stats = CueStats::default();
-        let err = |line: usize, message: &str| CueStatsError {
-            line: line + 1,
-            message: message.to_string(),
-        };
-        for (n, line) in tsv.lines().enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            if let Some(comment) = line.strip_prefix('#') {
-                if let Some(value) = comment.trim().strip_prefix("threshold") {
-                    stats.threshold = value
-                        .trim()
-                        .parse()
-                        .map_err(|_| err(n, "threshold is not a number"))?;
-                }
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() != 6 {
-                return Err(err(n, "expected 6 tab-separated columns"));
-            }
-            if cols[0] == "lemma" {
-                continue;
-            }
-            let tag = ["base", "present", "past", "gerund", "multiword"]
-                .into_iter()
-                .find(|t| *t == cols[1])
-                .ok_or_else(|| err(n, "unknown tag"))?;
-            let pattern = Pattern::parse(cols[2]).ok_or_else(|| err(n, "unknown pattern"))?;
-            let quoted = match cols[3] {
-                "0" => false,
-                "1" => true,
-                _ => return Err(err(n, "quoted must be 0 or 1")),
-            };
-            let tp = cols[4].parse().map_err(|_| err(n, "tp is not a count"))?;
-            let fp = cols[5].parse().map_err(|_| err(n, "fp is not a count"))?;
-            stats.counts.insert(
+        let mut counts = HashMap::new();
+        let threshold = parse_rows(tsv, |row| {
+            counts.insert(
                 CueKey {
-                    lemma: cols[0].to_string(),
-                    tag,
-                    pattern,
-                    quoted,
+                    lemma: row.lemma.to_string(),
+                    tag: row.tag,
+                    pattern: row.pattern,
+                    quoted: row.quoted,
                 },
-                (tp, fp),
+                row.counts,
             );
-        }
-        Ok(stats)
+        })?;
+        Ok(CueStats { counts, threshold })
     }
 
     /// The TSV form: a header comment with the threshold, then one line per
@@ -236,47 +201,134 @@ impl CueStats {
 
     /// Decisions for every cue form of the lexicon, pattern and quoting.
     pub(crate) fn decisions(&self, lex: &Lexicon) -> Decisions {
-        let n_patterns = Pattern::ALL.len();
-        let mut table = vec![Decision::Rules; lex.cues.len() * n_patterns * 2];
-        if self.counts.is_empty() {
-            return Decisions { table };
+        let mut totals = LemmaTotals::default();
+        for (k, &c) in &self.counts {
+            totals.add(&k.lemma, k.tag, k.pattern, k.quoted, c);
         }
-        // Coarser levels, summed once.
-        let mut by_lemma_pattern: HashMap<(&str, Pattern, bool), (u32, u32)> = HashMap::new();
-        let mut by_lemma: HashMap<(&str, bool), (u32, u32)> = HashMap::new();
-        for (k, c) in &self.counts {
-            let e = by_lemma_pattern
-                .entry((&k.lemma, k.pattern, k.quoted))
-                .or_default();
-            e.0 += c.0;
-            e.1 += c.1;
-            let e = by_lemma.entry((&k.lemma, k.quoted)).or_default();
-            e.0 += c.0;
-            e.1 += c.1;
+        totals.decisions(lex, self.threshold)
+    }
+}
+
+/// One line of a statistics file, its lemma borrowed from the text.
+struct Row<'a> {
+    lemma: &'a str,
+    tag: &'static str,
+    pattern: Pattern,
+    quoted: bool,
+    counts: (u32, u32),
+}
+
+/// Reads the rows of a statistics file (see [`CueStats::to_tsv`]), handing
+/// each to `row`; returns the threshold.
+fn parse_rows<'a>(tsv: &'a str, mut row: impl FnMut(Row<'a>)) -> Result<f64, CueStatsError> {
+    let mut threshold = 0.0;
+    let err = |line: usize, message: &str| CueStatsError {
+        line: line + 1,
+        message: message.to_string(),
+    };
+    for (n, line) in tsv.lines().enumerate() {
+        if line.is_empty() {
+            continue;
         }
+        if let Some(comment) = line.strip_prefix('#') {
+            if let Some(value) = comment.trim().strip_prefix("threshold") {
+                threshold = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| err(n, "threshold is not a number"))?;
+            }
+            continue;
+        }
+        let cols: [&str; 6] =
+            tab_fields(line).ok_or_else(|| err(n, "expected 6 tab-separated columns"))?;
+        if cols[0] == "lemma" {
+            continue;
+        }
+        let tag = TAG_NAMES
+            .into_iter()
+            .find(|t| *t == cols[1])
+            .ok_or_else(|| err(n, "unknown tag"))?;
+        let pattern = Pattern::parse(cols[2]).ok_or_else(|| err(n, "unknown pattern"))?;
+        let quoted = match cols[3] {
+            "0" => false,
+            "1" => true,
+            _ => return Err(err(n, "quoted must be 0 or 1")),
+        };
+        let tp = cols[4].parse().map_err(|_| err(n, "tp is not a count"))?;
+        let fp = cols[5].parse().map_err(|_| err(n, "fp is not a count"))?;
+        row(Row {
+            lemma: cols[0],
+            tag,
+            pattern,
+            quoted,
+            counts: (tp, fp),
+        });
+    }
+    Ok(threshold)
+}
+
+/// Per lemma, the counts at the three levels of back-off, summed once. An
+/// absent level reads as (0, 0), which never reaches `MIN_COUNT`, just as a
+/// missing key is skipped. Each cue form then reads its lemma's arrays, with
+/// no key built or hashed per form: building and hashing a `CueKey` for
+/// every form, pattern and quoting was most of the stage's start-up.
+#[derive(Default)]
+struct LemmaTotals<'a> {
+    ids: FxMap<&'a str, usize>,
+    counts: Vec<LemmaCounts>,
+}
+
+impl<'a> LemmaTotals<'a> {
+    /// Counts `c` for a key.
+    fn add(&mut self, lemma: &'a str, tag: &str, pattern: Pattern, quoted: bool, c: (u32, u32)) {
+        let counts = &mut self.counts;
+        let id = *self.ids.entry(lemma).or_insert_with(|| {
+            counts.push(LemmaCounts::default());
+            counts.len() - 1
+        });
+        let lemma_counts = &mut counts[id];
+        let (p, q) = (pattern.index(), usize::from(quoted));
+        // A tag no cue form has counts at the coarser levels only.
+        if let Some(tag) = TAG_NAMES.iter().position(|&t| t == tag) {
+            add(&mut lemma_counts.by_key[tag][p][q], c);
+        }
+        add(&mut lemma_counts.by_pattern[p][q], c);
+        add(&mut lemma_counts.by_lemma[q], c);
+    }
+
+    /// The decisions for every cue form of `lex`.
+    fn decisions(&self, lex: &Lexicon, threshold: f64) -> Decisions {
+        let mut table = vec![Decision::Rules; lex.cues.len() * Pattern::ALL.len() * 2];
+        // Lexicon lemma index -> its counts, looked up once per lemma.
+        let lemma_counts: Vec<Option<&LemmaCounts>> = lex
+            .lemmas
+            .iter()
+            .map(|lemma| self.ids.get(lemma.as_ref()).map(|&id| &self.counts[id]))
+            .collect();
         for (id, cue) in lex.cues.iter().enumerate() {
-            let lemma = lex.lemma(id as u16);
-            let tag = tag_name(cue.tag);
+            // A lemma without counts is left to the rules at every level.
+            let Some(Some(counts)) = lemma_counts.get(cue.lemma as usize) else {
+                continue;
+            };
+            let tag = TAG_NAMES
+                .iter()
+                .position(|&t| t == tag_name(cue.tag))
+                .expect("every tag has its name");
             for pattern in Pattern::ALL {
+                let p = pattern.index();
                 for quoted in [false, true] {
-                    let key = CueKey {
-                        lemma: lemma.to_string(),
-                        tag,
-                        pattern,
-                        quoted,
-                    };
+                    let q = usize::from(quoted);
                     let levels = [
-                        self.counts.get(&key).copied(),
-                        by_lemma_pattern.get(&(lemma, pattern, quoted)).copied(),
-                        by_lemma.get(&(lemma, quoted)).copied(),
+                        counts.by_key[tag][p][q],
+                        counts.by_pattern[p][q],
+                        counts.by_lemma[q],
                     ];
                     let decision = levels
                         .into_iter()
-                        .flatten()
                         .find(|(tp, fp)| tp + fp >= MIN_COUNT)
                         .map_or(Decision::Rules, |(tp, fp)| {
                             let precision = (f64::from(tp) + 1.0) / (f64::from(tp + fp) + 2.0);
-                            if precision >= self.threshold {
+                            if precision >= threshold {
                                 Decision::Keep
                             } else {
                                 Decision::Drop
@@ -288,6 +340,24 @@ impl CueStats {
         }
         Decisions { table }
     }
+}
+
+/// The tag names a [`CueKey`] can have, in [`CueTag`] order.
+const TAG_NAMES: [&str; 5] = ["base", "present", "past", "gerund", "multiword"];
+
+/// One lemma's `(tp, fp)` counts at the three levels of back-off, indexed
+/// by tag (position in [`TAG_NAMES`]), [`Pattern::index`] and quoting.
+#[derive(Debug, Default)]
+struct LemmaCounts {
+    by_key: [[[(u32, u32); 2]; Pattern::ALL.len()]; TAG_NAMES.len()],
+    by_pattern: [[(u32, u32); 2]; Pattern::ALL.len()],
+    by_lemma: [(u32, u32); 2],
+}
+
+/// Adds counts `c` to `sum`.
+fn add(sum: &mut (u32, u32), c: (u32, u32)) {
+    sum.0 += c.0;
+    sum.1 += c.1;
 }
 
 impl fmt::Display for Pattern {
@@ -314,6 +384,17 @@ pub(crate) struct Decisions {
 }
 
 impl Decisions {
+    /// The decisions of the bundled statistics ([`CueStats::bundled`]),
+    /// read straight from their text: no key is built or hashed.
+    pub fn bundled(lex: &Lexicon) -> Decisions {
+        let mut totals = LemmaTotals::default();
+        let threshold = parse_rows(BUNDLED, |row| {
+            totals.add(row.lemma, row.tag, row.pattern, row.quoted, row.counts);
+        })
+        .expect("bundled cue statistics parse");
+        totals.decisions(lex, threshold)
+    }
+
     fn index(cue: u16, pattern: Pattern, quoted: bool) -> usize {
         (usize::from(cue) * Pattern::ALL.len() + pattern.index()) * 2 + usize::from(quoted)
     }
@@ -356,6 +437,102 @@ mod tests {
             CueStats::parse("lemma\ttag\tpattern\tquoted\ttp\tfp\nsay\tpast\tthat\t0\tx\t1\n")
                 .unwrap_err();
         assert_eq!(err.line, 2);
+    }
+
+    /// The decisions as first written: a `CueKey` built and looked up per
+    /// cue form, pattern and quoting, with the coarser levels in maps.
+    fn decisions_by_keys(stats: &CueStats, lex: &Lexicon) -> Vec<Decision> {
+        let mut by_lemma_pattern: HashMap<(&str, Pattern, bool), (u32, u32)> = HashMap::new();
+        let mut by_lemma: HashMap<(&str, bool), (u32, u32)> = HashMap::new();
+        for (k, &c) in &stats.counts {
+            add(
+                by_lemma_pattern
+                    .entry((&k.lemma, k.pattern, k.quoted))
+                    .or_default(),
+                c,
+            );
+            add(by_lemma.entry((&k.lemma, k.quoted)).or_default(), c);
+        }
+        let mut out = Vec::new();
+        for (id, cue) in lex.cues.iter().enumerate() {
+            let lemma = lex.lemma(id as u16);
+            for pattern in Pattern::ALL {
+                for quoted in [false, true] {
+                    let key = CueKey {
+                        lemma: lemma.to_string(),
+                        tag: tag_name(cue.tag),
+                        pattern,
+                        quoted,
+                    };
+                    let levels = [
+                        stats.counts.get(&key).copied(),
+                        by_lemma_pattern.get(&(lemma, pattern, quoted)).copied(),
+                        by_lemma.get(&(lemma, quoted)).copied(),
+                    ];
+                    out.push(
+                        levels
+                            .into_iter()
+                            .flatten()
+                            .find(|(tp, fp)| tp + fp >= MIN_COUNT)
+                            .map_or(Decision::Rules, |(tp, fp)| {
+                                let precision = (f64::from(tp) + 1.0) / (f64::from(tp + fp) + 2.0);
+                                if precision >= stats.threshold {
+                                    Decision::Keep
+                                } else {
+                                    Decision::Drop
+                                }
+                            }),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn decisions_are_those_of_the_keys() {
+        let lex = Lexicon::bundled();
+        let bundled = CueStats::bundled();
+        let d = bundled.decisions(&lex);
+        assert_eq!(d.table, decisions_by_keys(&bundled, &lex));
+        assert_eq!(Decisions::bundled(&lex).table, d.table);
+        // The bundled table decides many forms each way.
+        for want in [Decision::Keep, Decision::Drop, Decision::Rules] {
+            assert!(d.table.iter().filter(|&&x| x == want).count() > 50);
+        }
+        // Other thresholds, a tag no cue has (counted at the lemma levels
+        // only) and a lemma the lexicon lacks.
+        let extra = [
+            (
+                CueKey {
+                    lemma: "say".into(),
+                    tag: "other",
+                    pattern: Pattern::Colon,
+                    quoted: true,
+                },
+                (7, 0),
+            ),
+            (
+                CueKey {
+                    lemma: "no such lemma".into(),
+                    tag: "past",
+                    pattern: Pattern::That,
+                    quoted: false,
+                },
+                (9, 9),
+            ),
+        ];
+        for threshold in [0.0, 0.3, 0.7, 1.0] {
+            let stats = CueStats::from_counts(
+                bundled.counts.clone().into_iter().chain(extra.clone()),
+                threshold,
+            );
+            assert_eq!(
+                stats.decisions(&lex).table,
+                decisions_by_keys(&stats, &lex),
+                "threshold {threshold}"
+            );
+        }
     }
 
     #[test]
