@@ -539,8 +539,9 @@ pub(crate) mod swar {
     #[inline(always)]
     pub(crate) fn first_not_alnum(w: u64) -> u64 {
         let x = w | (ONES * 0x20);
-        let letter = (x + ONES * (0x80 - 0x61)) & !(x + ONES * (0x80 - 0x7B));
-        let digit = (w + ONES * (0x80 - 0x30)) & !(w + ONES * (0x80 - 0x3A));
+        let add = |v: u64, k: u64| v.wrapping_add(ONES * k);
+        let letter = add(x, 0x80 - 0x61) & !add(x, 0x80 - 0x7B);
+        let digit = add(w, 0x80 - 0x30) & !add(w, 0x80 - 0x3A);
         !((letter | digit) & !w) & HIGH
     }
 

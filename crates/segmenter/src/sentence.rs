@@ -427,7 +427,7 @@ impl<'t> Scan<'t> {
                 return cut_at(next.starts_sentence() || pronoun);
             }
         }
-        let cut = match lexicon::abbreviation(word) {
+        let cut = match lexicon::abbreviation_at(text, word_start, at) {
             Some(Abbrev::Title | Abbrev::Inner) => false,
             Some(Abbrev::Number) => next.kind != Kind::Digit && next.starts_sentence(),
             Some(Abbrev::NumberOrWord) => next.kind != Kind::Digit && ordinary(next, closed),

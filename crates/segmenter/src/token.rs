@@ -618,7 +618,7 @@ fn attach_period_to_plain_word(text: &str, start: usize, q: usize, sentence_end:
         // An initial keeps its period; a letter ending the sentence does not.
         return !ends_sentence(text, q + 1, sentence_end);
     }
-    match lexicon::abbreviation(word) {
+    match lexicon::abbreviation_at(text, start, q) {
         Some(Abbrev::NumberOrWord) => number_follows(text, q + 1, sentence_end),
         Some(_) => true,
         None => false,
