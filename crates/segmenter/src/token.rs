@@ -64,7 +64,14 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token
             // A plain word has taken the one space after it already; a run
             // of spaces, a space after another chunk, or a non-ASCII char
             // (which may be one) is skipped here.
-            let next = skip_space(text, i, end);
+            let next = if sentence[i] == b' '
+                && i + 1 < end
+                && CLASS[sentence[i + 1] as usize] & (class::SPACE | class::NON_ASCII) == 0
+            {
+                i + 1 // usually one space, after a chunk that is not a plain word
+            } else {
+                skip_space(text, i, end)
+            };
             i = if next == i {
                 other_chunk(text, i, end, out)
             } else {
