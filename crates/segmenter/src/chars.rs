@@ -163,6 +163,18 @@ pub(crate) fn skip_space_back(text: &str, mut i: usize, start: usize) -> usize {
 pub(crate) fn chunk_start_before(text: &str, mut i: usize, start: usize) -> usize {
     let bytes = text.as_bytes();
     while i > start {
+        // Eight bytes at a time back to the last one that is ASCII
+        // whitespace, a control char or non-ASCII: only such a byte can end
+        // the chunk, and the byte-wise step below decides it.
+        if i >= start + 8 {
+            let lanes = swar::control_space_or_non_ascii(swar::load(bytes, i - 8));
+            if lanes == 0 {
+                i -= 8;
+                continue;
+            }
+            // Past the highest such lane.
+            i -= (lanes.leading_zeros() / 8) as usize;
+        }
         // ASCII bytes are told by their class, without decoding.
         let b = bytes[i - 1];
         if b < 0x80 {
@@ -545,6 +557,16 @@ pub(crate) mod swar {
         !((letter | digit) & !w) & HIGH
     }
 
+    /// Lanes holding a byte of at most 0x20 (a space or control char) or
+    /// of 0x80 or more (exact).
+    #[inline(always)]
+    pub(crate) fn control_space_or_non_ascii(w: u64) -> u64 {
+        // The low seven bits plus 0x5F reach 0x80 from 0x21 on, without
+        // carrying out of the lane.
+        let at_least_0x21 = (w & (ONES * 0x7F)) + ONES * (0x80 - 0x21);
+        (!at_least_0x21 | w) & HIGH
+    }
+
     /// Lanes holding the byte `b` (exact).
     #[inline(always)]
     pub(crate) fn equal(w: u64, b: u8) -> u64 {
@@ -605,6 +627,13 @@ pub(crate) mod swar {
                     let m = not_alnum_or_space(u64::from_le_bytes(word));
                     assert_eq!(m == 0x80 << (8 * k), !plain, "{b:#x} in lane {k}");
                     assert_eq!(m == 0, plain, "{b:#x} in lane {k}");
+                    let m = control_space_or_non_ascii(u64::from_le_bytes(word));
+                    let hit = !(0x21..0x80).contains(&b);
+                    assert_eq!(
+                        m,
+                        if hit { 0x80 << (8 * k) } else { 0 },
+                        "{b:#x} in lane {k}"
+                    );
                     for probe in [0, b'.', b'a', 0x7F, 0x80, 0xFF] {
                         let hits: Vec<usize> = (0..8).filter(|&j| word[j] == probe).collect();
                         let m = equal(u64::from_le_bytes(word), probe);
