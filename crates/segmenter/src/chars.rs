@@ -163,6 +163,18 @@ pub(crate) fn skip_space_back(text: &str, mut i: usize, start: usize) -> usize {
 pub(crate) fn chunk_start_before(text: &str, mut i: usize, start: usize) -> usize {
     let bytes = text.as_bytes();
     while i > start {
+        // Eight bytes at a time back to the last one that is ASCII
+        // whitespace, a control char or non-ASCII: only such a byte can end
+        // the chunk, and the byte-wise step below decides it.
+        if i >= start + 8 {
+            let lanes = swar::control_space_or_non_ascii(swar::load(bytes, i - 8));
+            if lanes == 0 {
+                i -= 8;
+                continue;
+            }
+            // Past the highest such lane.
+            i -= (lanes.leading_zeros() / 8) as usize;
+        }
         // ASCII bytes are told by their class, without decoding.
         let b = bytes[i - 1];
         if b < 0x80 {
@@ -349,7 +361,7 @@ pub(crate) fn skip_ascii_alnum(bytes: &[u8], mut i: usize, end: usize) -> usize 
                 .count();
             break;
         }
-        let lanes = swar::not_alnum(swar::load(bytes, i));
+        let lanes = swar::first_not_alnum(swar::load(bytes, i));
         if lanes != 0 {
             i += lanes.trailing_zeros() as usize / 8;
             break;
@@ -528,11 +540,31 @@ pub(crate) mod swar {
         !boring & HIGH
     }
 
-    /// Lanes holding anything but an ASCII letter or digit (exact).
+    /// The first lane holding anything but an ASCII letter or digit: the
+    /// lowest set high bit of the result (higher ones mean nothing).
+    ///
+    /// Each class is a range, tested by two additions that set a lane's high
+    /// bit from its lower bound and from past its upper bound. An addition
+    /// carries out of a lane only for a byte of 0x80 or more, which is the
+    /// lane sought or above it, so the lanes below that lane, and that lane,
+    /// are exact.
     #[inline(always)]
-    pub(crate) fn not_alnum(w: u64) -> u64 {
-        let letters = between(w | (ONES * 0x20), 0x60, 0x7B);
-        !(letters | between(w, 0x2F, 0x3A)) & HIGH
+    pub(crate) fn first_not_alnum(w: u64) -> u64 {
+        let x = w | (ONES * 0x20);
+        let add = |v: u64, k: u64| v.wrapping_add(ONES * k);
+        let letter = add(x, 0x80 - 0x61) & !add(x, 0x80 - 0x7B);
+        let digit = add(w, 0x80 - 0x30) & !add(w, 0x80 - 0x3A);
+        !((letter | digit) & !w) & HIGH
+    }
+
+    /// Lanes holding a byte of at most 0x20 (a space or control char) or
+    /// of 0x80 or more (exact).
+    #[inline(always)]
+    pub(crate) fn control_space_or_non_ascii(w: u64) -> u64 {
+        // The low seven bits plus 0x5F reach 0x80 from 0x21 on, without
+        // carrying out of the lane.
+        let at_least_0x21 = (w & (ONES * 0x7F)) + ONES * (0x80 - 0x21);
+        (!at_least_0x21 | w) & HIGH
     }
 
     /// Lanes holding the byte `b` (exact).
@@ -546,33 +578,62 @@ pub(crate) mod swar {
     mod tests {
         use super::*;
 
-        fn lanes(f: fn(u64) -> u64, bytes: &[u8; 8]) -> Vec<usize> {
-            let m = f(u64::from_le_bytes(*bytes));
-            (0..8).filter(|k| m & (0x80 << (8 * k)) != 0).collect()
+        /// The lane of the lowest set high bit, or 8.
+        fn first(f: fn(u64) -> u64, bytes: &[u8; 8]) -> usize {
+            f(u64::from_le_bytes(*bytes)).trailing_zeros() as usize / 8
+        }
+
+        #[test]
+        fn first_lanes_are_exact() {
+            assert_eq!(first(not_alnum_or_space, b"ab Z09zy"), 8);
+            assert_eq!(first(not_alnum_or_space, b"a b?c!@\xe2"), 3);
+            assert_eq!(first(first_not_alnum, b"ab Z09zy"), 2);
+            assert_eq!(first(first_not_alnum, b"aZ09zy\xff\xff"), 6);
+            let boring = |b: u8| {
+                b.is_ascii_alphanumeric() || b == b' ' || b == 0 || (0x10..=0x19).contains(&b)
+            };
+            type Case = (fn(u64) -> u64, &'static [u8; 8], fn(u8) -> bool);
+            let cases: [Case; 2] = [
+                (not_alnum_or_space, b"aZ0 9zA ", boring),
+                (first_not_alnum, b"aZ09zAy1", |b| b.is_ascii_alphanumeric()),
+            ];
+            // Every byte value in every lane, after lanes to skip and before
+            // lanes that carry (0xFF) or not.
+            for (f, skipped, skips) in cases {
+                for b in 0..=255u8 {
+                    for k in 0..8 {
+                        for rest in [b'a', 0xFF, b'.', 0x80] {
+                            let mut word = [rest; 8];
+                            word[..k].copy_from_slice(&skipped[..k]);
+                            word[k] = b;
+                            let got = first(f, &word);
+                            assert!(got >= k, "{word:?}");
+                            assert_eq!(got == k, !skips(b), "{word:?}");
+                        }
+                    }
+                }
+            }
         }
 
         #[test]
         fn lanes_are_exact() {
-            assert_eq!(lanes(not_alnum_or_space, b"ab Z09zy"), Vec::<usize>::new());
-            assert_eq!(lanes(not_alnum_or_space, b"a.b?c!@\xe2"), [1, 3, 5, 6, 7]);
-            assert_eq!(
-                lanes(not_alnum_or_space, b"[`{/:_~-"),
-                [0, 1, 2, 3, 4, 5, 6, 7]
-            );
             // Every byte value, in every lane.
             for b in 0..=255u8 {
                 let plain =
                     b.is_ascii_alphanumeric() || b == b' ' || b == 0 || (0x10..=0x19).contains(&b);
-                let alnum = b.is_ascii_alphanumeric();
                 for k in 0..8 {
                     let mut word = *b"aaaaaaaa";
                     word[k] = b;
+                    let m = not_alnum_or_space(u64::from_le_bytes(word));
+                    assert_eq!(m == 0x80 << (8 * k), !plain, "{b:#x} in lane {k}");
+                    assert_eq!(m == 0, plain, "{b:#x} in lane {k}");
+                    let m = control_space_or_non_ascii(u64::from_le_bytes(word));
+                    let hit = !(0x21..0x80).contains(&b);
                     assert_eq!(
-                        lanes(not_alnum_or_space, &word) == [k],
-                        !plain,
+                        m,
+                        if hit { 0x80 << (8 * k) } else { 0 },
                         "{b:#x} in lane {k}"
                     );
-                    assert_eq!(lanes(not_alnum, &word) == [k], !alnum, "{b:#x} in lane {k}");
                     for probe in [0, b'.', b'a', 0x7F, 0x80, 0xFF] {
                         let hits: Vec<usize> = (0..8).filter(|&j| word[j] == probe).collect();
                         let m = equal(u64::from_le_bytes(word), probe);

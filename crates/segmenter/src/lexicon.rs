@@ -657,6 +657,36 @@ pub(crate) fn abbreviation(word: &str) -> Option<Abbrev> {
     (dotted && is_initialism(word)).then_some(Plain)
 }
 
+/// [`abbreviation`] of the word `text[start..end]`. A word of one to seven
+/// ASCII letters and digits, the commonest kind, is looked up from one load
+/// of the eight bytes ending it, without a pass over its bytes.
+pub(crate) fn abbreviation_at(text: &str, start: usize, end: usize) -> Option<Abbrev> {
+    use crate::chars::swar;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let len = end - start;
+    if (1..=7).contains(&len) && end >= 8 {
+        // The word in the low `len` lanes, zeros above.
+        let w = swar::load(text.as_bytes(), end - 8) >> (8 * (8 - len));
+        let lanes = (1u64 << (8 * len)) - 1;
+        if swar::first_not_alnum(w | (!lanes & (ONES * u64::from(b'a')))) == 0 {
+            // No period, hyphen, slash or non-ASCII byte: the word is its own
+            // last part, and an entry only if at most six bytes long.
+            if len == 7 {
+                return None;
+            }
+            // Setting 0x20 lower-cases a letter and keeps a digit; the key
+            // holds the first byte in its top byte.
+            let k = u128::from((w | (lanes & (ONES * 0x20))).swap_bytes()) << 64;
+            debug_assert_eq!(Some(k), query(&text[start..end]));
+            let at = ABBREVIATION_TABLE.find(k)?;
+            let (_, kind, case) = ABBREVIATIONS[at];
+            let capitalized = text.as_bytes()[start].is_ascii_uppercase();
+            return (case == Any || capitalized).then_some(kind);
+        }
+    }
+    abbreviation(&text[start..end])
+}
+
 /// Whether the last seven bytes of `word` (of eight or more) hold no `-`,
 /// `/`, `.` or NUL: then its last part is too long for any entry, even with
 /// NULs after it, and its last piece too long for an initialism, so it is no
@@ -701,6 +731,37 @@ pub(crate) fn is_time_preposition(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviation_at_agrees_with_abbreviation() {
+        let mut words: Vec<String> = Vec::new();
+        for (entry, _, _) in ABBREVIATIONS {
+            let capitalized = entry[..1].to_ascii_uppercase() + &entry[1..];
+            for word in [entry.to_string(), capitalized, entry.to_ascii_uppercase()] {
+                words.push(format!("{word}s"));
+                words.push(format!("ex-{word}"));
+                words.push(word[1..].to_string());
+                words.push(word);
+            }
+        }
+        words.extend(
+            [
+                "said", "No", "no", "N\u{BA}", "war7", "Ab1", "abcdefg", "abcdefgh", "Jan",
+            ]
+            .map(String::from),
+        );
+        for word in &words {
+            for before in ["", "(", "In a long text: "] {
+                let text = format!("{before}{word}. Then");
+                let (start, end) = (before.len(), before.len() + word.len());
+                assert_eq!(
+                    abbreviation_at(&text, start, end),
+                    abbreviation(word),
+                    "{text:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn lists_are_sorted_lower_case_and_short() {

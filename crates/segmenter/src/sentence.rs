@@ -37,9 +37,9 @@
 use document::Span;
 
 use crate::chars::{
-    char_at, char_before, chunk_start_before, is_bullet, is_closer, is_dash, is_emoticon, is_lower,
-    is_opener, is_rule, is_space, is_terminal, is_upper_start, skip_non_space, skip_space,
-    skip_space_back,
+    char_at, char_before, chunk_start_before, class, is_bullet, is_closer, is_dash, is_emoticon,
+    is_lower, is_opener, is_rule, is_space, is_terminal, is_upper_start, skip_non_space,
+    skip_space, skip_space_back, CLASS,
 };
 use crate::lexicon::{self, Abbrev};
 
@@ -427,7 +427,7 @@ impl<'t> Scan<'t> {
                 return cut_at(next.starts_sentence() || pronoun);
             }
         }
-        let cut = match lexicon::abbreviation(word) {
+        let cut = match lexicon::abbreviation_at(text, word_start, at) {
             Some(Abbrev::Title | Abbrev::Inner) => false,
             Some(Abbrev::Number) => next.kind != Kind::Digit && next.starts_sentence(),
             Some(Abbrev::NumberOrWord) => next.kind != Kind::Digit && ordinary(next, closed),
@@ -614,8 +614,18 @@ fn skip_leading_marks(text: &str, mut i: usize, end: usize) -> usize {
 
 /// The first word at `k` (after opening quotes and brackets).
 fn next_word(text: &str, k: usize, end: usize) -> Next<'_> {
+    let bytes = text.as_bytes();
     let mut i = k;
     while i < end {
+        // The ASCII openers without a decode.
+        let b = bytes[i];
+        if b < 0x80 {
+            if !matches!(b, b'"' | b'\'' | b'(' | b'[' | b'{') {
+                break;
+            }
+            i += 1;
+            continue;
+        }
         let (c, len) = char_at(text, i);
         if !is_opener(c) {
             break;
@@ -648,10 +658,11 @@ fn next_word(text: &str, k: usize, end: usize) -> Next<'_> {
         return other;
     };
     let mut j = i;
-    while j < end && j - i < 24 {
-        let b = text.as_bytes()[j];
+    let limit = end.min(i + 24);
+    while j < limit {
+        let b = bytes[j];
         if b < 0x80 {
-            if !b.is_ascii_alphabetic() {
+            if CLASS[b as usize] & class::ALPHA == 0 {
                 break;
             }
             j += 1;

@@ -45,25 +45,41 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token
         push(out, i, i + digits + 1, TokenKind::Number);
         i += digits + 1;
     }
+    // `bytes[i]` for `i < end` needs no bounds check.
+    let sentence = &bytes[..end];
     while i < end {
-        // A plain word has taken the one space after it already; only a run
-        // of spaces (or a non-ASCII char, which may be one) is skipped here.
-        if CLASS[bytes[i] as usize] & (class::SPACE | class::NON_ASCII) != 0 {
-            // Usually one space, after a chunk that is not a plain word.
-            let next = i + 1;
-            i = if bytes[i] == b' '
-                && next < end
-                && CLASS[bytes[next] as usize] & (class::SPACE | class::NON_ASCII) == 0
+        let cls = CLASS[sentence[i] as usize];
+        if cls & class::ALPHA != 0 {
+            // A plain word and the space after it, the commonest chunk by far
+            // (`chunk` would do the same, after a test for `www.`, which
+            // cannot start it: see `letter_chunk`).
+            let q = skip_ascii_alnum(bytes, i, end);
+            if q < end && sentence[q] == b' ' {
+                push_word(out, i, q);
+                i = q + 1;
+                continue;
+            }
+            i = letter_chunk(text, i, q, end, out);
+        } else if cls & (class::SPACE | class::NON_ASCII) != 0 {
+            // A plain word has taken the one space after it already; a run
+            // of spaces, a space after another chunk, or a non-ASCII char
+            // (which may be one) is skipped here.
+            let next = if sentence[i] == b' '
+                && i + 1 < end
+                && CLASS[sentence[i + 1] as usize] & (class::SPACE | class::NON_ASCII) == 0
             {
-                next
+                i + 1 // usually one space, after a chunk that is not a plain word
             } else {
                 skip_space(text, i, end)
             };
-            if i >= end {
-                break;
-            }
+            i = if next == i {
+                other_chunk(text, i, end, out)
+            } else {
+                next
+            };
+        } else {
+            i = other_chunk(text, i, end, out);
         }
-        i = chunk(text, i, end, out);
     }
 }
 
@@ -94,68 +110,64 @@ fn push_word(out: &mut Vec<Token>, start: usize, end: usize) {
     });
 }
 
-/// The tokens of the whitespace-free chunk starting at `a`, in a sentence
-/// ending at `sentence_end`; returns the end of the chunk, or just past the
-/// ASCII space after it for the commonest chunks (a plain word, or a word and
-/// a comma or period), so that the caller need not look at that space again.
+/// The tokens of the whitespace-free chunk starting at `a` with an ASCII
+/// letter, whose ASCII letters and digits end at `q` (not at an ASCII space),
+/// in a sentence ending at `sentence_end`; returns the end of the chunk, or
+/// just past the ASCII space after it for a word and a comma or period, so
+/// that the caller need not look at that space again.
 ///
-/// A chunk that is one plain word, the commonest kind, is handled here
-/// directly. Any other is tokenized in one pass, which stops at the first
-/// token that starts with `@` or `:`; only then (or when the chunk starts with
-/// `www.`) is it searched for a URL or e-mail address and tokenized again.
+/// A chunk that is one word is handled here directly. Any other is tokenized
+/// in one pass, which stops at the first token that starts with `@` or `:`;
+/// only then (or when the chunk starts with `www.`) is it searched for a URL
+/// or e-mail address and tokenized again.
 #[inline(always)]
-fn chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
+fn letter_chunk(
+    text: &str,
+    a: usize,
+    mut q: usize,
+    sentence_end: usize,
+    out: &mut Vec<Token>,
+) -> usize {
     let bytes = text.as_bytes();
-    let first = bytes[a];
-    if CLASS[first as usize] & class::ALPHA != 0
-        && (first | 0x20 != b'w' || !starts_www(&bytes[a..sentence_end.min(a + 8)]))
-    {
-        // What `plain` would do with a chunk starting with a letter. The
-        // word is not empty (`first` is a letter), so it is pushed directly.
-        let mut q = skip_ascii_alnum(bytes, a, sentence_end);
-        if q < sentence_end {
-            let next = bytes[q];
-            if next == b' ' {
-                push_word(out, a, q);
-                return q + 1;
-            }
-            if next >= 0x80 {
-                q = skip_word_chars_beyond_ascii(text, q, sentence_end);
-            }
-        }
-        if q >= sentence_end || CLASS[bytes[q] as usize] & class::SPACE != 0 {
-            push_word(out, a, q);
-            return q;
-        }
-        let after = q + 1;
-        let mark_ends_chunk =
-            after == sentence_end || CLASS[bytes[after] as usize] & class::SPACE != 0;
-        // A word and a comma (`said,`): `word_on` stops at the comma and
-        // `plain` makes it a token of its own. A word and a period (`said.`)
-        // that does not keep it: `word_on` asks `attach_period` (the word
-        // has no period or hyphen) and stops at the period, and `plain`
-        // makes it a token of its own.
-        if mark_ends_chunk
-            && (bytes[q] == b','
-                || (bytes[q] == b'.' && !attach_period_to_plain_word(text, a, q, sentence_end)))
-        {
-            push_word(out, a, q);
-            out.push(Token {
-                span: Span {
-                    start: q as u32,
-                    end: after as u32,
-                },
-                kind: TokenKind::Punct,
-            });
-            // Skip the space after the mark too, as after a plain word.
-            return after + usize::from(after < sentence_end && bytes[after] == b' ');
-        }
-        return word_chunk(text, a, q, sentence_end, out);
+    if q < sentence_end && bytes[q] >= 0x80 {
+        q = skip_word_chars_beyond_ascii(text, q, sentence_end);
     }
-    other_chunk(text, a, sentence_end, out)
+    // A chunk of word chars only: what `plain` would make of it. It cannot
+    // start with `www.`, which needs a period as its fourth byte.
+    if q >= sentence_end || CLASS[bytes[q] as usize] & class::SPACE != 0 {
+        push_word(out, a, q);
+        return q;
+    }
+    let first = bytes[a];
+    if first | 0x20 == b'w' && starts_www(&bytes[a..sentence_end.min(a + 8)]) {
+        return other_chunk(text, a, sentence_end, out);
+    }
+    let after = q + 1;
+    let mark_ends_chunk = after == sentence_end || CLASS[bytes[after] as usize] & class::SPACE != 0;
+    // A word and a comma (`said,`): `word_on` stops at the comma and `plain`
+    // makes it a token of its own. A word and a period (`said.`) that does
+    // not keep it: `word_on` asks `attach_period` (the word has no period or
+    // hyphen) and stops at the period, and `plain` makes it a token of its
+    // own.
+    if mark_ends_chunk
+        && (bytes[q] == b','
+            || (bytes[q] == b'.' && !attach_period_to_plain_word(text, a, q, sentence_end)))
+    {
+        push_word(out, a, q);
+        out.push(Token {
+            span: Span {
+                start: q as u32,
+                end: after as u32,
+            },
+            kind: TokenKind::Punct,
+        });
+        // Skip the space after the mark too, as after a plain word.
+        return after + usize::from(after < sentence_end && bytes[after] == b' ');
+    }
+    word_chunk(text, a, q, sentence_end, out)
 }
 
-/// [`chunk`] for a chunk starting with the word chars `text[a..q]` and going
+/// [`letter_chunk`] for a chunk starting with the word chars `text[a..q]` and going
 /// on with something other than whitespace at `q`.
 #[inline(never)]
 fn word_chunk(text: &str, a: usize, q: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
@@ -170,8 +182,8 @@ fn word_chunk(text: &str, a: usize, q: usize, sentence_end: usize, out: &mut Vec
     }
 }
 
-/// [`chunk`] for a chunk that does not start with a letter, or starts with
-/// `www.`.
+/// The tokens of a chunk that does not start with an ASCII letter, or starts
+/// with `www.` (see [`letter_chunk`]).
 #[inline(never)]
 fn other_chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
     let head = &text.as_bytes()[a..sentence_end.min(a + 8)];
@@ -185,7 +197,7 @@ fn other_chunk(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) 
     chunk_with_url(text, a, sentence_end, out)
 }
 
-/// [`chunk`] for a chunk that may hold a URL or e-mail address.
+/// [`other_chunk`] for a chunk that may hold a URL or e-mail address.
 #[inline(never)]
 fn chunk_with_url(text: &str, a: usize, sentence_end: usize, out: &mut Vec<Token>) -> usize {
     let b = skip_non_space(text, a, sentence_end);
@@ -613,7 +625,7 @@ fn attach_period_to_plain_word(text: &str, start: usize, q: usize, sentence_end:
         // An initial keeps its period; a letter ending the sentence does not.
         return !ends_sentence(text, q + 1, sentence_end);
     }
-    match lexicon::abbreviation(word) {
+    match lexicon::abbreviation_at(text, start, q) {
         Some(Abbrev::NumberOrWord) => number_follows(text, q + 1, sentence_end),
         Some(_) => true,
         None => false,
