@@ -126,55 +126,78 @@ impl CachedToken {
         near: [[0; ROW]; 2],
     };
 
-    /// The sums of token `j` (`None`: a position outside the sentence,
-    /// which only gives its neighbours features). All feature keys are
-    /// made first and looked up after: the lookups are independent, so
-    /// they overlap in the memory system instead of waiting on each other.
-    /// The keys of each destination are contiguous, so that each sum is a
-    /// tight loop over rows into an accumulator kept in registers.
-    fn compute<W: WordSeq + ?Sized>(
+    /// Computes the `parts` ([`part`]) of the sums of token `j` (`None`: a
+    /// position outside the sentence, which only gives its neighbours
+    /// features) into `c`. All feature keys are made first and looked up
+    /// after: the lookups are independent, so they overlap in the memory
+    /// system instead of waiting on each other. The keys of each part are
+    /// contiguous, so that each sum is a tight loop over rows into an
+    /// accumulator kept in registers.
+    fn fill<W: WordSeq + ?Sized>(
         model: &Model,
         dc: &DocContext,
         words: &W,
         j: Option<usize>,
+        parts: u8,
         keys: &mut Vec<u64>,
-    ) -> (CachedToken, [u32; 2]) {
+        c: &mut CachedToken,
+    ) {
         keys.clear();
-        if let Some(j) = j {
+        if let (Some(j), true) = (j, parts & part::OWN != 0) {
             own_features(dc, j, words.word(j), |key| keys.push(key));
         }
-        // Where the keys of each destination end: own, the two near
-        // neighbours, the two far ones.
-        let mut ends = [keys.len(); 5];
-        for (end, &k) in ends[1..].iter_mut().zip(NEAR.iter().chain(&FAR)) {
-            neighbour_features(dc, j, k, |key| keys.push(key));
-            *end = keys.len();
+        // Where the keys of each part end: own, then the two near
+        // neighbours.
+        let mut ends = [keys.len(); 3];
+        for (d, &k) in NEAR.iter().enumerate() {
+            if parts & part::NEAR[d] != 0 {
+                neighbour_features(dc, j, k, |key| keys.push(key));
+            }
+            ends[d + 1] = keys.len();
         }
         for key in keys.iter_mut() {
             *key = model.features.get(*key).map_or(u64::MAX, u64::from);
         }
-        let found = |range: Range<usize>| {
-            keys[range]
-                .iter()
-                .filter(|&&row| row != u64::MAX)
-                .map(|&row| row as usize)
-        };
         let sum = |range: Range<usize>| {
             let mut acc = [0; ROW];
-            for row in found(range) {
-                add(&mut acc, &model.weights[row]);
+            for &row in keys[range].iter().filter(|&&row| row != u64::MAX) {
+                add(&mut acc, &model.weights[row as usize]);
             }
             acc
         };
-        let c = CachedToken {
-            own: sum(0..ends[0]),
-            near: [sum(ends[0]..ends[1]), sum(ends[1]..ends[2])],
-        };
-        // A single feature each (see `features::neighbour_features`).
-        let far = [ends[2]..ends[3], ends[3]..ends[4]]
-            .map(|range| found(range).next_back().map_or(u32::MAX, |row| row as u32));
-        (c, far)
+        if parts & part::OWN != 0 {
+            c.own = sum(0..ends[0]);
+        }
+        for d in 0..2 {
+            if parts & part::NEAR[d] != 0 {
+                c.near[d] = sum(ends[d]..ends[d + 1]);
+            }
+        }
     }
+
+    /// The rows token `j` gives the tokens two away (a single feature each,
+    /// see `features::neighbour_features`; `u32::MAX`: none).
+    fn far_rows(model: &Model, dc: &DocContext, j: Option<usize>) -> [u32; 2] {
+        FAR.map(|k| {
+            let mut row = u32::MAX;
+            neighbour_features(dc, j, k, |key| {
+                if let Some(found) = model.features.get(key) {
+                    row = found;
+                }
+            });
+            row
+        })
+    }
+}
+
+/// Parts of a [`CachedToken`], computed when first needed: a token outside
+/// every name needs no sums of its own, and one gives its near sums only
+/// to neighbours tagging scores.
+mod part {
+    /// [`super::CachedToken::own`].
+    pub(super) const OWN: u8 = 1;
+    /// [`super::CachedToken::near`], by index.
+    pub(super) const NEAR: [u8; 2] = [2, 4];
 }
 
 /// Summed feature weights of recently seen tokens by [`token_key`], in
@@ -188,6 +211,8 @@ pub(crate) struct WordCache {
     tokens: Vec<CachedToken>,
     /// Per set of two entries: the way to replace next.
     evict: Vec<u8>,
+    /// Per entry: the [`part`]s of its sums computed so far.
+    ready: Vec<u8>,
     /// Scratch: the feature keys (then rows) of a token being computed.
     keys_scratch: Vec<u64>,
     /// What a position outside the sentence gives its neighbours.
@@ -279,21 +304,28 @@ impl WordCache {
         self.tokens.resize(WORD_CACHE, CachedToken::EMPTY);
         self.evict.clear();
         self.evict.resize(WORD_CACHE / 2, 0);
+        self.ready.clear();
+        self.ready.resize(WORD_CACHE, 0);
         let no_words: &[&str] = &[];
-        self.boundary = Some(CachedToken::compute(
+        let mut boundary = CachedToken::EMPTY;
+        CachedToken::fill(
             model,
             dc,
             no_words,
             None,
+            part::NEAR[0] | part::NEAR[1],
             &mut self.keys_scratch,
-        ));
+            &mut boundary,
+        );
+        self.boundary = Some((boundary, CachedToken::far_rows(model, dc, None)));
         self.shapes.reset();
         self.s1 = Stage2Weights::new(model);
         self.openers = Some(model.trans.each_ref().map(Openers::of));
     }
 
-    /// The cached weights of token `i` and its rows for the offsets -2
-    /// and 2, computed on a miss.
+    /// The cached weights of token `i`, with at least the [`part`]s
+    /// `need` ready, and its rows for the offsets -2 and 2; what is
+    /// missing is computed.
     #[inline]
     fn get<W: WordSeq + ?Sized>(
         &mut self,
@@ -301,6 +333,7 @@ impl WordCache {
         dc: &DocContext,
         words: &W,
         i: usize,
+        need: u8,
     ) -> (&CachedToken, [u32; 2]) {
         let key = token_key(dc, i).max(1);
         let set = key as usize & (WORD_CACHE / 2 - 1);
@@ -310,14 +343,27 @@ impl WordCache {
             1
         } else {
             let way = usize::from(self.evict[set]);
-            let (sums, far) =
-                CachedToken::compute(model, dc, words, Some(i), &mut self.keys_scratch);
-            self.tokens[2 * set + way] = sums;
+            let far = CachedToken::far_rows(model, dc, Some(i));
             self.tags[2 * set + way] = CacheTag { key, far };
+            self.ready[2 * set + way] = 0;
             way
         };
         self.evict[set] = 1 - way as u8;
-        (&self.tokens[2 * set + way], self.tags[2 * set + way].far)
+        let entry = 2 * set + way;
+        let missing = need & !self.ready[entry];
+        if missing != 0 {
+            CachedToken::fill(
+                model,
+                dc,
+                words,
+                Some(i),
+                missing,
+                &mut self.keys_scratch,
+                &mut self.tokens[entry],
+            );
+            self.ready[entry] |= missing;
+        }
+        (&self.tokens[entry], self.tags[entry].far)
     }
 }
 
@@ -407,7 +453,19 @@ impl Model {
                 if !sc.dc.near_scored[j] {
                     continue;
                 }
-                let (c, far) = sc.word_cache.get(self, &sc.dc, words, j);
+                // The parts of its sums that tagging reads: token `j` is
+                // at offset `k` of token `j - k`.
+                let mut need = if outside[j - sent.start] {
+                    0
+                } else {
+                    part::OWN
+                };
+                for (d, &k) in NEAR.iter().enumerate() {
+                    if scored(j as i64 - k) {
+                        need |= part::NEAR[d];
+                    }
+                }
+                let (c, far) = sc.word_cache.get(self, &sc.dc, words, j, need);
                 if !outside[j - sent.start] {
                     add_sums(&mut sc.acc[j - sent.start], &c.own);
                 }

@@ -101,6 +101,22 @@ fn tag_segmented(text: &str) -> Document {
     doc
 }
 
+/// A text tagged after one that took every entry of the word cache gets the
+/// entities a fresh thread gives it.
+#[test]
+fn a_full_word_cache_gives_what_a_fresh_one_gives() {
+    let text = "Prime Minister Tony Blair met Gerhard Schroeder in Berlin on Monday, the BBC said.";
+    let fresh = std::thread::spawn(move || tag_segmented(text).entities)
+        .join()
+        .expect("tagging on a fresh thread");
+    // More distinct capitalised words than the cache has entries, each
+    // scored and next to scored ones: every entry ends up with all parts
+    // of its sums computed.
+    let filler: String = (0..60_000).map(|n| format!("Word{n} ")).collect();
+    tag_segmented(&filler);
+    assert_eq!(tag_segmented(text).entities, fresh);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -112,6 +128,24 @@ proptest! {
     #[test]
     fn name_heavy_text_keeps_the_invariants(text in wordy_text()) {
         check_invariants(&tag_segmented(&text));
+    }
+
+    /// The tagger's per-thread caches (words, lexicon answers, summed
+    /// weights, filled part by part as tokens need them) change no result:
+    /// a text tagged after others on this thread gets the entities a fresh
+    /// thread gives it.
+    #[test]
+    fn warm_caches_give_what_fresh_ones_give(before in prop::collection::vec(wordy_text(), 1..4), text in wordy_text()) {
+        let fresh = {
+            let text = text.clone();
+            std::thread::spawn(move || tag_segmented(&text).entities)
+                .join()
+                .expect("tagging on a fresh thread")
+        };
+        for other in &before {
+            tag_segmented(other);
+        }
+        prop_assert_eq!(tag_segmented(&text).entities, fresh);
     }
 
     /// Any tokenization at all (tokens split anywhere on char boundaries,
