@@ -453,27 +453,26 @@ impl Model {
                 if !sc.dc.near_scored[j] {
                     continue;
                 }
-                // The parts of its sums that tagging reads: token `j` is
-                // at offset `k` of token `j - k`.
+                // Token `j` is at offset `k` of token `j - k`: the parts of
+                // its sums that tagging reads.
+                let near_scored = NEAR.map(|k| scored(j as i64 - k));
                 let mut need = if outside[j - sent.start] {
                     0
                 } else {
                     part::OWN
                 };
-                for (d, &k) in NEAR.iter().enumerate() {
-                    if scored(j as i64 - k) {
-                        need |= part::NEAR[d];
+                for (&bit, &scored) in part::NEAR.iter().zip(&near_scored) {
+                    if scored {
+                        need |= bit;
                     }
                 }
                 let (c, far) = sc.word_cache.get(self, &sc.dc, words, j, need);
-                if !outside[j - sent.start] {
+                if need & part::OWN != 0 {
                     add_sums(&mut sc.acc[j - sent.start], &c.own);
                 }
-                // Token `j` is at offset `k` of token `j - k`.
-                for (sums, &k) in c.near.iter().zip(&NEAR) {
-                    let i = j as i64 - k;
-                    if scored(i) {
-                        add_sums(&mut sc.acc[i as usize - sent.start], sums);
+                for ((sums, &k), &scored) in c.near.iter().zip(&NEAR).zip(&near_scored) {
+                    if scored {
+                        add_sums(&mut sc.acc[(j as i64 - k) as usize - sent.start], sums);
                     }
                 }
                 for (&row, &k) in far.iter().zip(&FAR) {
