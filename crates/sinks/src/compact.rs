@@ -114,15 +114,8 @@ fn write_doc(
             }
         });
         if options.tokens {
-            for (idx, token) in doc.sentence_tokens(sentence).iter().enumerate() {
-                let (start, end) = token_at.span(token.span);
-                with_room(out, |room| {
-                    if idx > 0 {
-                        room.byte(b',');
-                    }
-                    room.pair(start, end);
-                });
-            }
+            let tokens = doc.sentence_tokens(sentence).iter();
+            write_pairs(out, tokens.map(|token| token_at.span(token.span)));
             out.extend_from_slice(b"]}");
         }
     }
@@ -167,15 +160,8 @@ fn write_doc(
             write_str(out, title);
         }
         out.extend_from_slice(b"],\"mentions\":[");
-        for (idx, &mention) in cluster.mentions.iter().enumerate() {
-            let (start, end) = entity_offsets[mention as usize];
-            with_room(out, |room| {
-                if idx > 0 {
-                    room.byte(b',');
-                }
-                room.pair(start, end);
-            });
-        }
+        let mentions = cluster.mentions.iter();
+        write_pairs(out, mentions.map(|&m| entity_offsets[m as usize]));
         out.extend_from_slice(b"]}");
     }
 
@@ -226,6 +212,19 @@ fn write_doc(
     }
     out.extend_from_slice(b"]}");
     Ok(())
+}
+
+/// `[start,end]` of each of `pairs`, comma-separated.
+#[inline(always)]
+fn write_pairs(out: &mut Vec<u8>, pairs: impl Iterator<Item = (u32, u32)>) {
+    for (idx, (start, end)) in pairs.enumerate() {
+        with_room(out, |room| {
+            if idx > 0 {
+                room.byte(b',');
+            }
+            room.pair(start, end);
+        });
+    }
 }
 
 /// What the scan of the text found ([`write_text`]), for writing spans.

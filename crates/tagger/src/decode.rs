@@ -214,7 +214,7 @@ const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
 /// first and last tag, and those of the transitions into the tags that
 /// follow a closed one (81 transitions).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Openers {
+pub(crate) struct DecodeTables {
     /// The score of each opener after `O`.
     from_o: [i64; OPENERS.len()],
     /// The most any transition into an opener beats the one from `O`.
@@ -231,8 +231,8 @@ pub(crate) struct Openers {
     single: [[i64; N_TAGS]; 4],
 }
 
-impl Openers {
-    pub(crate) fn of(tr: &Transitions) -> Openers {
+impl DecodeTables {
+    pub(crate) fn of(tr: &Transitions) -> DecodeTables {
         let (_, ok_start, ok_end) = allowed_tables();
         let start = [&tr.start[..], &tr.after_o()[..]].map(|scores| {
             std::array::from_fn(|t| {
@@ -269,7 +269,7 @@ impl Openers {
             })
             .max()
             .unwrap_or(0);
-        Openers {
+        DecodeTables {
             from_o,
             reach,
             start,
@@ -284,7 +284,7 @@ impl Viterbi {
     /// of `n` tokens, written to `out`.
     #[cfg_attr(not(feature = "train"), allow(dead_code))]
     pub(crate) fn decode(&mut self, emit: &[i32], n: usize, tr: &Transitions, out: &mut Vec<u8>) {
-        self.decode_run(emit, n, tr, &Openers::of(tr), (false, false), out);
+        self.decode_run(emit, n, tr, &DecodeTables::of(tr), (false, false), out);
     }
 
     /// [`Viterbi::decode`] of a run of tokens inside a sentence: a run
@@ -299,7 +299,7 @@ impl Viterbi {
         emit: &[i32],
         n: usize,
         tr: &Transitions,
-        openers: &Openers,
+        tables: &DecodeTables,
         (after_o, before_o): (bool, bool),
         out: &mut Vec<u8>,
     ) {
@@ -311,7 +311,7 @@ impl Viterbi {
             // The most common run: one token between two that are `O`.
             // `O` may start and end, so a tag that may not (NEG plus its
             // emission) never wins.
-            let single = &openers.single[2 * usize::from(after_o) + usize::from(before_o)];
+            let single = &tables.single[2 * usize::from(after_o) + usize::from(before_o)];
             let mut best = (NEG, O);
             for (t, (&s, &e)) in single.iter().zip(&emit[..N_TAGS]).enumerate() {
                 let s = s + i64::from(e);
@@ -323,8 +323,8 @@ impl Viterbi {
             return;
         }
         let (_, _, ok_end) = allowed_tables();
-        let start = &openers.start[usize::from(after_o)];
-        let end = &openers.end[usize::from(before_o)];
+        let start = &tables.start[usize::from(after_o)];
+        let end = &tables.end[usize::from(before_o)];
         let trans: &[i32; N_TAGS * N_TAGS] = tr.trans[..].try_into().expect("17 x 17 scores");
         let emit = &emit[..n * N_TAGS];
         // Only the scores of the previous token are kept; the best path is
@@ -340,7 +340,7 @@ impl Viterbi {
         // most any transition into an opener beats the one from `O`.
         // Tags further below are not tried (usually all of them); the
         // result is that of the full maximum.
-        let (from_o, reach) = (openers.from_o, openers.reach);
+        let (from_o, reach) = (tables.from_o, tables.reach);
         for (em, back) in emit
             .chunks_exact(N_TAGS)
             .zip(self.back.chunks_exact_mut(N_TAGS))
@@ -411,7 +411,7 @@ impl Viterbi {
         emit: &[i32],
         outside: &[bool],
         tr: &Transitions,
-        openers: &Openers,
+        tables: &DecodeTables,
         run_tags: &mut Vec<u8>,
         tags: &mut [u8],
     ) {
@@ -427,7 +427,7 @@ impl Viterbi {
                 &emit[a * N_TAGS..b * N_TAGS],
                 b - a,
                 tr,
-                openers,
+                tables,
                 (a > 0, b < n),
                 run_tags,
             );
@@ -558,7 +558,7 @@ mod tests {
                 &emit,
                 &outside,
                 &tr,
-                &Openers::of(&tr),
+                &DecodeTables::of(&tr),
                 &mut Vec::new(),
                 &mut pruned,
             );

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::ops::Range;
 
-use crate::decode::{tag, Openers, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
+use crate::decode::{tag, DecodeTables, Part, Transitions, Viterbi, N_TAGS, N_TYPES};
 use crate::features::{
     agg_features, bigram_features, neighbour_features, neighbour_tags, own_features, s1_key,
     s1_pair_key, shape_features, token_key, AggFeature, Aggregates, DocContext, Scope,
@@ -221,8 +221,8 @@ pub(crate) struct WordCache {
     shapes: ShapeCache,
     /// Second-stage weights of the features of first-stage tags.
     s1: Stage2Weights,
-    /// The Viterbi steps' opener scores of each stage's transitions.
-    openers: Option<[Openers; 2]>,
+    /// What the decoder reads of each stage's transitions.
+    decode_tables: Option<[DecodeTables; 2]>,
 }
 
 /// Entries of the per-thread shape cache (a power of two; 136 bytes each,
@@ -320,7 +320,7 @@ impl WordCache {
         self.boundary = Some((boundary, CachedToken::far_rows(model, dc, None)));
         self.shapes.reset();
         self.s1 = Stage2Weights::new(model);
-        self.openers = Some(model.trans.each_ref().map(Openers::of));
+        self.decode_tables = Some(model.trans.each_ref().map(DecodeTables::of));
     }
 
     /// The cached weights of token `i`, with at least the [`part`]s
@@ -423,7 +423,7 @@ impl Model {
         if sc.word_cache.model != self.id {
             sc.word_cache.reset(self, &sc.dc);
         }
-        let openers = sc.word_cache.openers.expect("set by reset");
+        let decode_tables = sc.word_cache.decode_tables.expect("set by reset");
         let weights = &self.weights;
         // Adds a feature row, if there is one.
         let add_found = |acc: &mut [i32; ROW], row: u32| {
@@ -455,13 +455,13 @@ impl Model {
                 }
                 // Token `j` is at offset `k` of token `j - k`: the parts of
                 // its sums that tagging reads.
-                let near_scored = NEAR.map(|k| scored(j as i64 - k));
+                let neighbour_scored = NEAR.map(|k| scored(j as i64 - k));
                 let mut need = if outside[j - sent.start] {
                     0
                 } else {
                     part::OWN
                 };
-                for (&bit, &scored) in part::NEAR.iter().zip(&near_scored) {
+                for (&bit, &scored) in part::NEAR.iter().zip(&neighbour_scored) {
                     if scored {
                         need |= bit;
                     }
@@ -470,7 +470,7 @@ impl Model {
                 if need & part::OWN != 0 {
                     add_sums(&mut sc.acc[j - sent.start], &c.own);
                 }
-                for ((sums, &k), &scored) in c.near.iter().zip(&NEAR).zip(&near_scored) {
+                for ((sums, &k), &scored) in c.near.iter().zip(&NEAR).zip(&neighbour_scored) {
                     if scored {
                         add_sums(&mut sc.acc[(j as i64 - k) as usize - sent.start], sums);
                     }
@@ -554,7 +554,7 @@ impl Model {
                 &sc.emit1,
                 outside,
                 &self.trans[0],
-                &openers[0],
+                &decode_tables[0],
                 &mut sc.sent_tags,
                 &mut sc.tags1[sent.clone()],
             );
@@ -587,7 +587,7 @@ impl Model {
                 &sc.emit2[sent.start * N_TAGS..sent.end * N_TAGS],
                 outside,
                 &self.trans[1],
-                &openers[1],
+                &decode_tables[1],
                 &mut sc.sent_tags,
                 &mut sc.tags[sent.clone()],
             );
