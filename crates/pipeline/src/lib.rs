@@ -3,7 +3,8 @@
 //!
 //! ```text
 //!  reader thread ──INPUT_QUEUE──▶ rayon workers ──RESULT_QUEUE──▶ writer (caller's thread)
-//!  (I/O, framing)   (bounded)     (decode + stages)  (bounded)     (reorder, sinks)
+//!  (I/O, framing)   (bounded)     (decode + stages   (bounded)     (reorder, sinks)
+//!                                  + encode)
 //!        ▲                                                              │
 //!        └──────────────── InFlight window: released once written ──────┘
 //! ```
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{bounded, select, Receiver, Sender};
 use document::{DocError, Stage};
 use reader::RawDoc;
-use sinks::{Outcome, Sink, SinkError};
+use sinks::{Encoder, Outcome, Sink, SinkError};
 
 use window::InFlight;
 
@@ -56,6 +57,12 @@ pub const MAX_DOCS_IN_FLIGHT: usize = 2048;
 /// large; the reader blocks when a new document would exceed it (a single
 /// document larger than this still passes, alone).
 pub const MAX_BYTES_IN_FLIGHT: usize = 64 * 1024 * 1024;
+
+/// Room made for a batch's encoded records per byte of its input, so that
+/// the buffer seldom grows (each growth copies it). A JSONL record of news
+/// is about four times its raw input (text, then its sentences, entities and
+/// quotes with their texts again); only pages written to count in memory.
+const ENCODED_PER_RAW_BYTE: usize = 5;
 
 /// The stages a normal run applies, in order.
 pub fn default_stages() -> Vec<Box<dyn Stage>> {
@@ -140,13 +147,44 @@ impl DocStream for std::vec::IntoIter<RawDoc> {
 /// Documents read together, with their sequence numbers.
 type Batch = Vec<(u64, RawDoc)>;
 
-/// Outcomes of a batch: (sequence number, raw bytes held in the window,
-/// outcome).
-type Done = Vec<(u64, usize, Outcome)>;
+/// A finished batch: consecutive documents from `first_seq` on.
+struct Done {
+    first_seq: u64,
+    /// Raw input bytes the batch holds in the in-flight window.
+    n_raw_bytes: usize,
+    records: Records,
+}
+
+/// A finished batch's documents, as the writer gets them.
+enum Records {
+    /// Whole outcomes, for sinks without an [`Encoder`].
+    Outcomes(Vec<Outcome>),
+    /// The sink's bytes for the batch, made by the worker's [`Encoder`],
+    /// and each document's text length or error (for the summary and
+    /// `on_written`).
+    Encoded {
+        bytes: Vec<u8>,
+        docs: Vec<Result<usize, DocError>>,
+    },
+}
+
+impl Done {
+    fn n_docs(&self) -> usize {
+        match &self.records {
+            Records::Outcomes(outcomes) => outcomes.len(),
+            Records::Encoded { docs, .. } => docs.len(),
+        }
+    }
+}
 
 /// Runs `stages` over every document of `docs` on `threads` worker threads
 /// and writes each outcome to `sink` in input order. `on_written` sees every
-/// outcome after it was written (for progress reporting).
+/// document after it was written: its error, if it failed (for progress
+/// reporting).
+///
+/// If the sink has an [`Encoder`], each worker encodes its own documents
+/// and the writer only copies bytes: the writer's thread then does almost
+/// no work, and `threads` is the number of cores the run keeps busy.
 ///
 /// A failure or panic in one document becomes that document's error record;
 /// only a sink error stops the run.
@@ -155,7 +193,7 @@ pub fn run<I>(
     stages: &[Box<dyn Stage>],
     sink: &mut dyn Sink,
     threads: usize,
-    on_written: &mut dyn FnMut(&Outcome),
+    on_written: &mut dyn FnMut(Option<&DocError>),
 ) -> Result<Summary, SinkError>
 where
     I: DocStream + Send + 'static,
@@ -183,15 +221,18 @@ where
         .build()
         .expect("build worker pool");
 
+    let encoders: Vec<Option<Box<dyn Encoder>>> = (0..threads).map(|_| sink.encoder()).collect();
     let pool = &pool;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.scope(|workers| {
-                for _ in 0..threads {
+                for mut encoder in encoders {
                     let input_rx = input_rx.clone();
                     let result_tx = result_tx.clone();
                     let stop_rx = stop_rx.clone();
-                    workers.spawn(move |_| work_loop(&input_rx, &result_tx, &stop_rx, stages));
+                    workers.spawn(move |_| {
+                        work_loop(&input_rx, &result_tx, &stop_rx, stages, &mut encoder);
+                    });
                 }
             });
             // Dropping the last result sender ends the writer's loop.
@@ -243,6 +284,7 @@ fn work_loop(
     result_tx: &Sender<Done>,
     stop_rx: &Receiver<()>,
     stages: &[Box<dyn Stage>],
+    encoder: &mut Option<Box<dyn Encoder>>,
 ) {
     loop {
         let batch = select! {
@@ -252,7 +294,10 @@ fn work_loop(
             },
             recv(stop_rx) -> _ => return, // the writer stopped
         };
-        if result_tx.send(process_batch(batch, stages)).is_err() {
+        if result_tx
+            .send(process_batch(batch, stages, encoder))
+            .is_err()
+        {
             return; // the writer stopped
         }
     }
@@ -271,18 +316,50 @@ pub fn process(raw: RawDoc, stages: &[Box<dyn Stage>]) -> Outcome {
 /// [`process`] of every document of a batch, stage by stage: each stage
 /// runs over the whole batch before the next, so its tables and caches stay
 /// warm in the processor's caches instead of being evicted by the other
-/// stages at every document. Outcomes are those of [`process`].
-fn process_batch(batch: Batch, stages: &[Box<dyn Stage>]) -> Done {
-    let mut done: Done = batch
+/// stages at every document. Outcomes are those of [`process`], encoded
+/// when there is an `encoder`.
+fn process_batch(
+    batch: Batch,
+    stages: &[Box<dyn Stage>],
+    encoder: &mut Option<Box<dyn Encoder>>,
+) -> Done {
+    let first_seq = batch.first().map_or(0, |(seq, _)| *seq);
+    debug_assert!(batch.iter().zip(first_seq..).all(|((seq, _), n)| *seq == n));
+    let n_raw_bytes = batch.iter().map(|(_, raw)| raw.len()).sum();
+    let mut outcomes: Vec<Outcome> = batch
         .into_iter()
-        .map(|(seq, raw)| (seq, raw.len(), decode_guarded(raw)))
+        .map(|(_, raw)| decode_guarded(raw))
         .collect();
     for stage in stages {
-        for (_, _, outcome) in &mut done {
+        for outcome in &mut outcomes {
             apply(stage.as_ref(), outcome);
         }
     }
-    done
+    Done {
+        first_seq,
+        n_raw_bytes,
+        records: match encoder {
+            Some(encoder) => encode(outcomes, n_raw_bytes, encoder.as_mut()),
+            None => Records::Outcomes(outcomes),
+        },
+    }
+}
+
+/// The batch's records in the sink's bytes. Should the encoder fail, the
+/// writer gets the outcomes, and the sink reports the failure as it would
+/// have without an encoder.
+fn encode(outcomes: Vec<Outcome>, n_raw_bytes: usize, encoder: &mut dyn Encoder) -> Records {
+    let mut bytes = Vec::with_capacity(ENCODED_PER_RAW_BYTE * n_raw_bytes);
+    for outcome in &outcomes {
+        if encoder.encode(outcome, &mut bytes).is_err() {
+            return Records::Outcomes(outcomes);
+        }
+    }
+    let docs = outcomes
+        .into_iter()
+        .map(|outcome| outcome.map(|doc| doc.text.len()))
+        .collect();
+    Records::Encoded { bytes, docs }
 }
 
 /// Decodes a raw document; a panic becomes its error record.
@@ -336,48 +413,56 @@ fn write_loop(
     result_rx: Receiver<Done>,
     sink: &mut dyn Sink,
     window: &InFlight,
-    on_written: &mut dyn FnMut(&Outcome),
+    on_written: &mut dyn FnMut(Option<&DocError>),
 ) -> Result<Summary, SinkError> {
     let mut summary = Summary::default();
-    // Outcomes that finished before an earlier document, at their distance
-    // from `next_seq` (a slot per sequence number in between); bounded by
-    // the in-flight window.
-    let mut reorder: VecDeque<Option<(usize, Outcome)>> = VecDeque::new();
+    // Batches that finished before an earlier one, at their first
+    // document's distance from `next_seq` (a slot per sequence number in
+    // between); bounded by the in-flight window.
+    let mut reorder: VecDeque<Option<Done>> = VecDeque::new();
     let mut next_seq = 0u64;
-    let mut write = |sink: &mut dyn Sink, outcome: Outcome| -> Result<(), SinkError> {
-        sink.write(&outcome)?;
-        summary.n_docs += 1;
-        match &outcome {
-            Ok(doc) => summary.n_bytes += doc.text.len() as u64,
-            Err(_) => summary.n_errors += 1,
+    let mut write = |sink: &mut dyn Sink, records: Records| -> Result<(), SinkError> {
+        let mut count = |text_len: Result<usize, &DocError>| {
+            summary.n_docs += 1;
+            match text_len {
+                Ok(len) => summary.n_bytes += len as u64,
+                Err(_) => summary.n_errors += 1,
+            }
+            on_written(text_len.err());
+        };
+        match records {
+            Records::Outcomes(outcomes) => {
+                for outcome in &outcomes {
+                    sink.write(outcome)?;
+                    count(outcome.as_ref().map(|doc| doc.text.len()));
+                }
+            }
+            Records::Encoded { bytes, docs } => {
+                sink.write_encoded(&bytes)?;
+                for doc in &docs {
+                    count(doc.as_ref().copied());
+                }
+            }
         }
-        on_written(&outcome);
         Ok(())
     };
     for done in &result_rx {
-        let (mut n_written, mut n_written_bytes) = (0, 0);
-        for (seq, n_bytes, outcome) in done {
-            // Mostly the next one (always with one worker): written at
-            // once, without a trip through the reorder buffer.
-            if seq == next_seq && reorder.is_empty() {
-                write(sink, outcome)?;
-                n_written += 1;
-                n_written_bytes += n_bytes;
-                next_seq += 1;
-                continue;
-            }
-            let slot = usize::try_from(seq - next_seq).expect("within the in-flight window");
-            if reorder.len() <= slot {
-                reorder.resize_with(slot + 1, || None);
-            }
-            reorder[slot] = Some((n_bytes, outcome));
+        let slot = usize::try_from(done.first_seq - next_seq).expect("within the in-flight window");
+        if reorder.len() <= slot {
+            reorder.resize_with(slot + 1, || None);
         }
+        reorder[slot] = Some(done);
+        let (mut n_written, mut n_written_bytes) = (0, 0);
+        // Mostly the next batch (always with one worker): written at once.
         while let Some(Some(_)) = reorder.front() {
-            let (n_bytes, outcome) = reorder.pop_front().flatten().expect("a ready outcome");
-            write(sink, outcome)?;
-            n_written += 1;
-            n_written_bytes += n_bytes;
-            next_seq += 1;
+            let done = reorder.pop_front().flatten().expect("a ready batch");
+            let n_docs = done.n_docs();
+            // The slots of the batch's other documents.
+            reorder.drain(..(n_docs - 1).min(reorder.len()));
+            write(sink, done.records)?;
+            n_written += n_docs;
+            n_written_bytes += done.n_raw_bytes;
+            next_seq += n_docs as u64;
         }
         window.release(n_written, n_written_bytes);
         if result_rx.is_empty() {
@@ -396,7 +481,7 @@ mod tests {
     use super::*;
     use document::Document;
 
-    /// Records the ids it is given.
+    /// Records the ids it is given, whole or encoded (one id per line).
     #[derive(Default)]
     struct IdSink(Vec<String>);
 
@@ -409,37 +494,91 @@ mod tests {
             Ok(())
         }
 
+        fn write_encoded(&mut self, records: &[u8]) -> Result<(), SinkError> {
+            let text = std::str::from_utf8(records).expect("ids");
+            self.0.extend(text.lines().map(String::from));
+            Ok(())
+        }
+
         fn finish(&mut self) -> Result<(), SinkError> {
             Ok(())
         }
     }
 
-    fn done(seqs: &[u64]) -> Done {
-        seqs.iter()
-            .map(|&seq| (seq, 1, Ok(Document::new(seq.to_string(), "t", "x"))))
-            .collect()
+    /// The batch of documents `first_seq..first_seq + n_docs`, each with
+    /// one byte of text; document 4 failed. Encoded as `IdSink` reads it
+    /// when `encoded`.
+    fn done(first_seq: u64, n_docs: u64, encoded: bool) -> Done {
+        let outcomes: Vec<Outcome> = (first_seq..first_seq + n_docs)
+            .map(|seq| match seq {
+                4 => Err(DocError {
+                    id: "4".into(),
+                    source: "t".into(),
+                    kind: "test".into(),
+                    message: "failed on purpose".into(),
+                }),
+                _ => Ok(Document::new(seq.to_string(), "t", "x")),
+            })
+            .collect();
+        let records = if encoded {
+            let mut bytes = Vec::new();
+            for outcome in &outcomes {
+                let id = match outcome {
+                    Ok(doc) => &doc.id,
+                    Err(err) => &err.id,
+                };
+                bytes.extend_from_slice(format!("{id}\n").as_bytes());
+            }
+            let docs = outcomes
+                .into_iter()
+                .map(|o| o.map(|d| d.text.len()))
+                .collect();
+            Records::Encoded { bytes, docs }
+        } else {
+            Records::Outcomes(outcomes)
+        };
+        Done {
+            first_seq,
+            n_raw_bytes: n_docs as usize,
+            records,
+        }
     }
 
     #[test]
-    fn outcomes_arriving_out_of_order_are_written_in_order() {
-        // Batches out of order, with gaps, out of order inside a batch, and
-        // the next one arriving behind later ones.
-        let batches = [&[2, 3][..], &[0], &[7, 5], &[1, 4], &[6, 9, 8], &[10]];
+    fn batches_arriving_out_of_order_are_written_in_order() {
+        // Out of order, with gaps, the next one arriving behind later ones,
+        // whole outcomes and encoded records mixed.
+        let batches = [
+            done(3, 2, true),
+            done(0, 1, false),
+            done(8, 3, false),
+            done(1, 2, true),
+            done(5, 3, true),
+            done(11, 1, false),
+        ];
         let (tx, rx) = bounded::<Done>(batches.len());
         for batch in batches {
-            tx.send(done(batch)).expect("send");
+            tx.send(batch).expect("send");
         }
         drop(tx);
         let window = InFlight::new(64, 1 << 20);
-        for _ in 0..11 {
+        for _ in 0..12 {
             assert!(window.try_acquire(1));
         }
         let mut sink = IdSink::default();
-        let mut seen = 0;
-        let summary = write_loop(rx, &mut sink, &window, &mut |_| seen += 1).expect("written");
-        let expected: Vec<String> = (0..11).map(|n: u64| n.to_string()).collect();
+        let (mut seen, mut failed) = (0, Vec::new());
+        let summary = write_loop(rx, &mut sink, &window, &mut |error| {
+            seen += 1;
+            failed.extend(error.map(|e| e.id.clone()));
+        })
+        .expect("written");
+        let expected: Vec<String> = (0..12).map(|n: u64| n.to_string()).collect();
         assert_eq!(sink.0, expected);
-        assert_eq!((summary.n_docs, summary.n_bytes, seen), (11, 11, 11));
+        assert_eq!(
+            (summary.n_docs, summary.n_errors, summary.n_bytes, seen),
+            (12, 1, 11, 12)
+        );
+        assert_eq!(failed, ["4"]);
         // Every document was released from the window: it takes 64 again.
         for _ in 0..64 {
             assert!(window.try_acquire(1));

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use sinks::{CsvTable, Fanout, Format, Outcome, OutputSpec, RecordOptions, Sink};
+use document::DocError;
+use sinks::{CsvTable, Fanout, Format, OutputSpec, RecordOptions, Sink};
 
 /// mimalloc instead of the system allocator: documents are allocated by a
 /// worker and freed by the writer thread, and glibc's allocator spent a few
@@ -263,10 +264,10 @@ impl Progress {
         Progress { bar }
     }
 
-    fn tick(&mut self, outcome: &Outcome) {
+    fn tick(&mut self, error: Option<&DocError>) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
-            if let Err(err) = outcome {
+            if let Some(err) = error {
                 bar.set_message(format!("last error: {}", err.kind));
             }
         }

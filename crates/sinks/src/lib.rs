@@ -2,7 +2,10 @@
 //!
 //! Every format implements [`Sink`]. The pipeline hands each sink one
 //! [`Outcome`] per input document, in input order, calls [`Sink::flush`]
-//! when it is idle and [`Sink::finish`] after the last document.
+//! when it is idle and [`Sink::finish`] after the last document. A sink
+//! whose records stand alone may also give out [`Encoder`]s, so that the
+//! pipeline's workers encode records in parallel and the sink only appends
+//! them ([`Sink::write_encoded`]).
 //! [`record()`] gives the JSON contract's view of one outcome, shared by the
 //! formats that speak JSON.
 //!
@@ -131,11 +134,63 @@ pub trait Sink {
     /// leaves no output behind (or, for a database updated in place, only
     /// its committed batches).
     fn finish(&mut self) -> Result<(), SinkError>;
+
+    /// A fresh [`Encoder`] for this sink's records, if the format writes
+    /// each record on its own (the JSONL contract does; a database or a
+    /// report page does not, and keeps the default `None`). The pipeline
+    /// gives one to each worker, which then encodes its documents where they
+    /// were made, in parallel, and the sink only appends the bytes with
+    /// [`write_encoded`](Sink::write_encoded).
+    fn encoder(&self) -> Option<Box<dyn Encoder>> {
+        None
+    }
+
+    /// Writes records made by this sink's [`encoder`](Sink::encoder), in
+    /// input order, as [`write`](Sink::write) would have written them. Only
+    /// called on a sink that gave an encoder; the default refuses.
+    fn write_encoded(&mut self, records: &[u8]) -> Result<(), SinkError> {
+        let _ = records;
+        Err(SinkError::Unusable {
+            target: "output".into(),
+            reason: "this format takes whole documents, not encoded records".into(),
+        })
+    }
+}
+
+/// Turns outcomes into one sink's bytes away from the sink, on any thread.
+///
+/// ```
+/// use document::Document;
+/// use sinks::{JsonlSink, Sink};
+///
+/// let outcome = Ok(Document::new("a1", "example", "Hi."));
+/// let mut encoded = Vec::new();
+/// let mut written = Vec::new();
+/// let mut sink = JsonlSink::new(&mut written);
+/// sink.encoder().expect("JSONL encodes apart").encode(&outcome, &mut encoded)?;
+/// sink.write(&outcome)?;
+/// sink.finish()?;
+/// drop(sink);
+/// assert_eq!(encoded, written);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Encoder: Send {
+    /// Appends `outcome`'s record to `out`: the bytes the sink's
+    /// [`write`](Sink::write) would write for it.
+    fn encode(&mut self, outcome: &Outcome, out: &mut Vec<u8>) -> Result<(), SinkError>;
 }
 
 impl<S: Sink + ?Sized> Sink for Box<S> {
     fn write(&mut self, outcome: &Outcome) -> Result<(), SinkError> {
         (**self).write(outcome)
+    }
+
+    fn encoder(&self) -> Option<Box<dyn Encoder>> {
+        (**self).encoder()
+    }
+
+    fn write_encoded(&mut self, records: &[u8]) -> Result<(), SinkError> {
+        (**self).write_encoded(records)
     }
 
     fn flush(&mut self) -> Result<(), SinkError> {
