@@ -58,6 +58,15 @@ pub const MAX_DOCS_IN_FLIGHT: usize = 2048;
 /// document larger than this still passes, alone).
 pub const MAX_BYTES_IN_FLIGHT: usize = 64 * 1024 * 1024;
 
+/// Encoded batches' buffers the writer hands back to the workers for reuse,
+/// so that output buffers are not allocated, faulted in and freed across
+/// threads batch after batch. Never blocks anyone: when it is full the
+/// writer frees the buffer, when it is empty a worker allocates one.
+pub const SPARE_BUFFERS: usize = RESULT_QUEUE_CAP + 16;
+
+/// Larger buffers (made by a long document) are freed, not kept.
+const MAX_SPARE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Room made for a batch's encoded records per byte of its input, so that
 /// the buffer seldom grows (each growth copies it). A JSONL record of news
 /// is about four times its raw input (text, then its sentences, entities and
@@ -221,7 +230,15 @@ where
         .build()
         .expect("build worker pool");
 
-    let encoders: Vec<Option<Box<dyn Encoder>>> = (0..threads).map(|_| sink.encoder()).collect();
+    let (spare_tx, spare_rx) = bounded::<Vec<u8>>(SPARE_BUFFERS);
+    let encoders: Vec<Option<Encoding>> = (0..threads)
+        .map(|_| {
+            sink.encoder().map(|encoder| Encoding {
+                encoder,
+                spare_rx: spare_rx.clone(),
+            })
+        })
+        .collect();
     let pool = &pool;
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -238,7 +255,7 @@ where
             // Dropping the last result sender ends the writer's loop.
             drop(result_tx);
         });
-        let written = write_loop(result_rx, sink, &window, on_written);
+        let written = write_loop(result_rx, sink, &window, &spare_tx, on_written);
         // Whatever happened, let the reader and the workers go.
         window.close();
         drop(stop_tx);
@@ -284,7 +301,7 @@ fn work_loop(
     result_tx: &Sender<Done>,
     stop_rx: &Receiver<()>,
     stages: &[Box<dyn Stage>],
-    encoder: &mut Option<Box<dyn Encoder>>,
+    encoder: &mut Option<Encoding>,
 ) {
     loop {
         let batch = select! {
@@ -318,11 +335,7 @@ pub fn process(raw: RawDoc, stages: &[Box<dyn Stage>]) -> Outcome {
 /// warm in the processor's caches instead of being evicted by the other
 /// stages at every document. Outcomes are those of [`process`], encoded
 /// when there is an `encoder`.
-fn process_batch(
-    batch: Batch,
-    stages: &[Box<dyn Stage>],
-    encoder: &mut Option<Box<dyn Encoder>>,
-) -> Done {
+fn process_batch(batch: Batch, stages: &[Box<dyn Stage>], encoder: &mut Option<Encoding>) -> Done {
     let first_seq = batch.first().map_or(0, |(seq, _)| *seq);
     debug_assert!(batch.iter().zip(first_seq..).all(|((seq, _), n)| *seq == n));
     let n_raw_bytes = batch.iter().map(|(_, raw)| raw.len()).sum();
@@ -339,27 +352,36 @@ fn process_batch(
         first_seq,
         n_raw_bytes,
         records: match encoder {
-            Some(encoder) => encode(outcomes, n_raw_bytes, encoder.as_mut()),
+            Some(encoding) => encoding.encode(outcomes, n_raw_bytes),
             None => Records::Outcomes(outcomes),
         },
     }
 }
 
-/// The batch's records in the sink's bytes. Should the encoder fail, the
-/// writer gets the outcomes, and the sink reports the failure as it would
-/// have without an encoder.
-fn encode(outcomes: Vec<Outcome>, n_raw_bytes: usize, encoder: &mut dyn Encoder) -> Records {
-    let mut bytes = Vec::with_capacity(ENCODED_PER_RAW_BYTE * n_raw_bytes);
-    for outcome in &outcomes {
-        if encoder.encode(outcome, &mut bytes).is_err() {
-            return Records::Outcomes(outcomes);
+/// A worker's [`Encoder`], and where it finds buffers to reuse.
+struct Encoding {
+    encoder: Box<dyn Encoder>,
+    spare_rx: Receiver<Vec<u8>>,
+}
+
+impl Encoding {
+    /// The batch's records in the sink's bytes. Should the encoder fail,
+    /// the writer gets the outcomes, and the sink reports the failure as
+    /// it would have without an encoder.
+    fn encode(&mut self, outcomes: Vec<Outcome>, n_raw_bytes: usize) -> Records {
+        let mut bytes = self.spare_rx.try_recv().unwrap_or_default();
+        bytes.reserve(ENCODED_PER_RAW_BYTE * n_raw_bytes);
+        for outcome in &outcomes {
+            if self.encoder.encode(outcome, &mut bytes).is_err() {
+                return Records::Outcomes(outcomes);
+            }
         }
+        let docs = outcomes
+            .into_iter()
+            .map(|outcome| outcome.map(|doc| doc.text.len()))
+            .collect();
+        Records::Encoded { bytes, docs }
     }
-    let docs = outcomes
-        .into_iter()
-        .map(|outcome| outcome.map(|doc| doc.text.len()))
-        .collect();
-    Records::Encoded { bytes, docs }
 }
 
 /// Decodes a raw document; a panic becomes its error record.
@@ -413,6 +435,7 @@ fn write_loop(
     result_rx: Receiver<Done>,
     sink: &mut dyn Sink,
     window: &InFlight,
+    spare_tx: &Sender<Vec<u8>>,
     on_written: &mut dyn FnMut(Option<&DocError>),
 ) -> Result<Summary, SinkError> {
     let mut summary = Summary::default();
@@ -437,10 +460,14 @@ fn write_loop(
                     count(outcome.as_ref().map(|doc| doc.text.len()));
                 }
             }
-            Records::Encoded { bytes, docs } => {
+            Records::Encoded { mut bytes, docs } => {
                 sink.write_encoded(&bytes)?;
                 for doc in &docs {
                     count(doc.as_ref().copied());
+                }
+                if bytes.capacity() <= MAX_SPARE_BYTES {
+                    bytes.clear();
+                    let _ = spare_tx.try_send(bytes);
                 }
             }
         }
@@ -567,7 +594,8 @@ mod tests {
         }
         let mut sink = IdSink::default();
         let (mut seen, mut failed) = (0, Vec::new());
-        let summary = write_loop(rx, &mut sink, &window, &mut |error| {
+        let (spare_tx, spare_rx) = bounded(SPARE_BUFFERS);
+        let summary = write_loop(rx, &mut sink, &window, &spare_tx, &mut |error| {
             seen += 1;
             failed.extend(error.map(|e| e.id.clone()));
         })
@@ -579,6 +607,10 @@ mod tests {
             (12, 1, 11, 12)
         );
         assert_eq!(failed, ["4"]);
+        // The encoded batches' buffers came back, empty.
+        let spares: Vec<Vec<u8>> = spare_rx.try_iter().collect();
+        assert_eq!(spares.len(), 3);
+        assert!(spares.iter().all(Vec::is_empty));
         // Every document was released from the window: it takes 64 again.
         for _ in 0..64 {
             assert!(window.try_acquire(1));
