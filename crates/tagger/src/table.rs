@@ -5,6 +5,19 @@
 /// The key that marks an empty slot; real keys equal to it are remapped.
 const EMPTY: u64 = 0;
 
+/// `len` copies of `value`, written out. `vec![0; len]` takes fresh pages
+/// the allocator knows are zero and leaves them untouched; the kernel then
+/// maps a table probed before it is filled to its shared zero page on the
+/// first read, and the first write to each page costs a second fault and a
+/// TLB flush on every core running this process: an interrupt that stalls
+/// the other workers, and waits for them. (`black_box` keeps the compiler
+/// from turning this back into a zeroed allocation.)
+pub(crate) fn written<T: Copy>(value: T, len: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(len);
+    out.resize(len, std::hint::black_box(value));
+    out
+}
+
 #[inline]
 fn fix(key: u64) -> u64 {
     if key == EMPTY {
@@ -30,7 +43,7 @@ impl Presence {
     /// least 64).
     fn new(n_bits: usize) -> Presence {
         Presence {
-            words: vec![0; n_bits.next_power_of_two().max(64) / 64],
+            words: written(0, n_bits.next_power_of_two().max(64) / 64),
         }
     }
 
@@ -76,7 +89,7 @@ impl Table {
     pub(crate) fn with_capacity(n: usize) -> Self {
         let cap = (n.max(4) * 2).next_power_of_two();
         Table {
-            keys: vec![EMPTY; cap],
+            keys: written(EMPTY, cap),
             values: vec![0; cap],
             len: 0,
             present: Presence::new(cap * PRESENCE_PER_SLOT),
@@ -191,7 +204,7 @@ impl Table {
         let old_keys = std::mem::take(&mut self.keys);
         let old_values = std::mem::take(&mut self.values);
         let cap = (old_keys.len() * 2).max(8);
-        self.keys = vec![EMPTY; cap];
+        self.keys = written(EMPTY, cap);
         self.values = vec![0; cap];
         self.len = 0;
         self.present = Presence::new(cap * PRESENCE_PER_SLOT);
@@ -283,7 +296,7 @@ impl ScratchTable {
             .map(|&at| (self.keys[at as usize], self.values[at as usize]))
             .collect();
         let cap = (self.keys.len() * 2).max(64);
-        self.keys = vec![EMPTY; cap];
+        self.keys = written(EMPTY, cap);
         self.values = vec![0; cap];
         self.used.clear();
         for (k, v) in old {
