@@ -9,10 +9,14 @@ use clap::Parser;
 use document::DocError;
 use sinks::{CsvTable, Fanout, Format, OutputSpec, RecordOptions, Sink};
 
-/// mimalloc instead of the system allocator: documents are allocated by a
-/// worker and freed by the writer thread, and glibc's allocator spent a few
-/// percent of a worker's time on that (`malloc_consolidate`, `_int_free`);
-/// measured +10% documents per second at one and two threads. Peak RSS
+/// mimalloc instead of the system allocator: memory is allocated on one
+/// thread and freed on another (raw documents read by the reader thread
+/// are freed by a worker; large output buffers and, for formats the
+/// workers do not encode, whole documents are freed by the writer), and
+/// glibc's allocator spent a few percent of a worker's
+/// time on that (`malloc_consolidate`, `_int_free`); measured +10%
+/// documents per second at one and two threads, when every document was
+/// freed by the writer. Peak RSS
 /// stays flat in the input size (and about as with glibc once `main` turns
 /// transparent huge pages off).
 #[global_allocator]

@@ -12,7 +12,7 @@ const EMPTY: u64 = 0;
 /// TLB flush on every core running this process: an interrupt that stalls
 /// the other workers, and waits for them. (`black_box` keeps the compiler
 /// from turning this back into a zeroed allocation.)
-pub(crate) fn written<T: Copy>(value: T, len: usize) -> Vec<T> {
+fn written<T: Copy>(value: T, len: usize) -> Vec<T> {
     let mut out = Vec::with_capacity(len);
     out.resize(len, std::hint::black_box(value));
     out
